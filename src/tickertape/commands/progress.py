@@ -1,0 +1,32 @@
+"""A Rich progress bar on stderr for building or refreshing a cache."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tickertape.core.index import IndexCache, RefreshStats
+
+
+def refresh_with_progress(cache: IndexCache) -> RefreshStats:
+    """Refresh ``cache``, drawing one bar that follows each phase of the work."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tickertape.core.index import RefreshProgress
+
+    console = Console(stderr=True, highlight=False)
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scanning", total=None)
+
+        def show(step: RefreshProgress) -> None:
+            bar.update(task, description=step.phase, completed=step.done, total=step.total)
+
+        return cache.refresh(progress=show)

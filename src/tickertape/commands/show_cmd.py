@@ -1,0 +1,88 @@
+"""``tickertape show``: one article, cleaned, as plain text (tickers and links marked)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tickertape.commands.common import (
+    CommandFailed,
+    UsageError,
+    add_quiet_argument,
+    index_root,
+    open_index,
+)
+from tickertape.core.article import Article, format_published
+from tickertape.core.sanitize import sanitize, sanitize_inline
+from tickertape.output import sentiment_glyph
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "show",
+        help="print one article as plain text",
+        description="Print one article: title, metadata and the cleaned text. "
+        "ID may be any unique prefix of the article id.",
+        usage="tickertape show [-h] [--quiet] [PATH] ID",
+    )
+    parser.add_argument("args", nargs="+", metavar="[PATH] ID", help=argparse.SUPPRESS)
+    add_quiet_argument(parser)
+
+
+def render_article(article: Article) -> str:
+    """The article as plain text: header lines, the summary, the body, numbered links."""
+    from tickertape.core.clean import blocks_to_plain, clean_html
+
+    lines = [article.title or "(no title)"]
+    published = format_published(article.published)
+    meta = [
+        article.source or "unknown source",
+        published or "no date",
+        article.language or "no language",
+    ]
+    sentiment = article.sentiment or "no sentiment"
+    if article.confidence is not None:
+        sentiment += f" {article.confidence:.2f}"
+    meta.append(f"{sentiment_glyph(article.sentiment)} {sentiment}")
+    lines.append(" · ".join(meta))
+    lines.append("")
+    lines.append(f"Link:    {article.link or '-'}")
+    lines.append(f"Tickers: {' '.join(article.tickers) or '-'}")
+    for index, url in enumerate(article.images, 1):
+        lines.append(f"Image {index}: {url}")
+    for key, value in article.extra.items():
+        lines.append(f"{key}: {value}")
+    lines.append(f"Id:      {article.id}")
+    lines.append(f"File:    {article.path}")
+    for warning in article.warnings:
+        lines.append(f"Warning: {warning}")
+    if article.summary:
+        lines += ["", *(f"  > {line}" for line in article.summary.splitlines())]
+    body = blocks_to_plain(clean_html(article.content)) if article.content else ""
+    lines += ["", body if body else "(no content)"]
+    return "\n".join(sanitize(line) for line in lines).rstrip() + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    if len(args.args) > 2:
+        raise UsageError("tickertape show: expected [PATH] ID")
+    path, wanted = (None, args.args[0]) if len(args.args) == 1 else args.args
+    root = index_root(path)
+    cache = open_index(root)
+    try:
+        matches = cache.find(wanted)
+        if not matches:
+            raise CommandFailed(f"no article with id {sanitize_inline(wanted)!r}")
+        if len(matches) > 1:
+            raise CommandFailed(
+                f"{len(matches)} articles have ids starting with {sanitize_inline(wanted)!r}; "
+                "give more of the id"
+            )
+        article = cache.load_article(matches[0])
+    finally:
+        cache.close()
+    if not args.quiet:
+        for warning in article.warnings:
+            sys.stderr.write(f"warning: {article.path}: {sanitize_inline(warning)}\n")
+    sys.stdout.write(render_article(article))
+    return 0

@@ -1,0 +1,63 @@
+"""``tickertape stats``: counts by source, sentiment, language, ticker and month."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tickertape.commands.common import (
+    add_path_argument,
+    add_quiet_argument,
+    index_root,
+    open_index,
+    report_problems,
+)
+from tickertape.commands.list_cmd import compile_from_args
+from tickertape.core.sanitize import sanitize_inline
+
+SECTIONS = ("source", "sentiment", "language", "ticker", "month")
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "stats",
+        help="count articles by source, sentiment, language, ticker and month",
+        description="Count the articles a query selects (all by default) by source, "
+        "sentiment, language, ticker (top 20) and month.",
+    )
+    add_path_argument(parser)
+    parser.add_argument("-q", "--query", default="", help="count only what this query selects")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_quiet_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = index_root(args.path)
+    compiled = compile_from_args(args.query)
+    cache = open_index(root)
+    try:
+        report_problems(cache.problems(), quiet=args.quiet)
+        total = len(cache.select(compiled))
+        stats = cache.stats(compiled)
+    finally:
+        cache.close()
+    if args.format == "json":
+        payload = {
+            "articles": total,
+            **{name: {sanitize_inline(k): v for k, v in stats[name]} for name in SECTIONS},
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    lines = [f"{total:,} articles"]
+    for name in SECTIONS:
+        rows = stats[name]
+        title = "ticker (top 20)" if name == "ticker" else name
+        lines += ["", title.upper()]
+        if not rows:
+            lines.append("  (none)")
+        width = max((len(f"{count:,}") for _, count in rows), default=1)
+        for key, count in rows:
+            lines.append(f"  {count:>{width},}  {sanitize_inline(key) or '(none)'}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,671 @@
+"""Turn an article's raw HTML ``content`` into readable blocks, and into search text.
+
+Bodies are untrusted and often broken: cut off mid-tag, with unclosed scripts,
+entities that decode to escape sequences, or nesting deep enough to crash a
+recursive walk. :func:`clean_html` parses with BeautifulSoup (lxml, else
+html.parser), walks the tree with an explicit stack, and sanitises every piece of
+text after entities are decoded. When parsing fails, or a body holds so many tags
+that BeautifulSoup would be slow, it falls back to the plain text of
+:func:`html_to_text`, which streams lxml parser events and builds no tree.
+
+bs4 and lxml are imported inside the functions: they cost tens of milliseconds and
+the command line must start fast.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from tickertape.core.sanitize import sanitize
+from tickertape.core.tickers import iter_ticker_mentions, ticker_from_link
+
+MAX_BODY_CHARS = 500_000
+"""Input HTML beyond this many characters is cut off before parsing (``truncated``)."""
+MAX_TAGS = 10_000
+"""Bodies with more start tags than this skip BeautifulSoup (parse and walk cost about
+30 µs a tag) for the plain text of :func:`html_to_text`: deep or huge markup stays fast."""
+
+SpanKind = Literal["text", "emphasis", "strong", "code", "link", "ticker"]
+BlockKind = Literal["paragraph", "heading", "item", "quote", "pre", "row"]
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """A run of text with one style.
+
+    A ``link`` span has the (sanitised, unchecked) ``url`` and its ``link_number``;
+    a ``ticker`` span has the normalised ``ticker`` code. A ``<br>`` is a ``"\\n"``
+    inside a span's text.
+    """
+
+    kind: SpanKind
+    text: str
+    url: str | None = None
+    ticker: str | None = None
+    link_number: int | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of the article.
+
+    ``level`` is the heading level (1-6), the list nesting depth of an ``item``
+    (1 for a top-level list) or the nesting depth of a ``quote``; for a ``row`` it is
+    1 when every cell is a header cell. ``number`` is an item's position in an
+    ordered list (0 for a bullet). A ``row`` has its ``cells``; its ``spans`` are the
+    same cells joined by a ``" │ "`` text span, for readers that ignore cells.
+    """
+
+    kind: BlockKind
+    spans: list[Span]
+    level: int = 0
+    number: int = 0
+    cells: list[list[Span]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The block's text, without styles."""
+        return "".join(span.text for span in self.spans)
+
+
+@dataclass(slots=True)
+class CleanedArticle:
+    """The cleaned body: blocks, numbered links (``links[n - 1]``), tickers in order."""
+
+    blocks: list[Block]
+    links: list[str]
+    tickers: list[str]
+    truncated: bool
+
+
+CELL_SEPARATOR = " │ "
+
+_DROPPED = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "head", "title"}
+    | {"object", "embed", "svg", "math"}
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LISTS = frozenset({"ul", "ol", "menu"})
+_TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "caption"})
+_PARAGRAPHS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav"}
+    | {"figure", "figcaption", "address", "center", "dl", "dt", "dd", "form"}
+    | {"fieldset", "legend", "details", "summary", "hgroup", "hr"}
+)
+_BLOCK_TAGS = (
+    _PARAGRAPHS
+    | _LISTS
+    | _TABLE_PARTS
+    | set(_HEADINGS)
+    | {"li", "blockquote", "pre", "tr", "td", "th"}
+)
+_INLINE_KINDS: dict[str, SpanKind] = {
+    "em": "emphasis", "i": "emphasis", "cite": "emphasis", "dfn": "emphasis",
+    "var": "emphasis", "strong": "strong", "b": "strong", "code": "code",
+    "kbd": "code", "samp": "code", "tt": "code",
+}  # fmt: skip
+_INLINE_RANK = {"text": 0, "emphasis": 1, "strong": 2, "code": 3}
+
+_START_TAG = re.compile(r"<[A-Za-z]")
+# A start tag cut off inside a quoted attribute value and marked "…" by the news API
+# (`<a href="https://www.r…</p>`) would swallow every later paragraph into the value.
+# Such a tag is dropped up to the end of its line. Each alternative starts with a
+# different character, so the scan is linear.
+_CUT_TAG = re.compile(
+    r"""<[A-Za-z][^<>"'\n]*(?:"[^"\n]*"[^<>"'\n]*|'[^'\n]*'[^<>"'\n]*)*["'][^"'\n]*…[^"'\n]*$""",
+    re.MULTILINE,
+)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")  # what is left after sanitize
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_NEWLINE_RUN = re.compile(r" *\n[ \n]*")
+_NOT_WORDS = re.compile(r"[\s()\[\],.;:]*")
+
+# (kind, url, ticker, link_number) of a piece of text. The cell separator's style is
+# told apart by identity: rows are split into cells on it before spans are merged.
+_Style = tuple[SpanKind, str | None, str | None, int | None]
+_PLAIN: _Style = ("text", None, None, None)
+_SEPARATOR: _Style = ("text", None, None, -1)
+
+
+@dataclass(slots=True)
+class _List:
+    depth: int
+    ordered: bool
+    next_number: int
+
+
+class _Context(NamedTuple):
+    """What the elements around a node mean for its text; immutable, shared by children.
+
+    A NamedTuple because ``_replace`` is several times faster than dataclasses.replace.
+    """
+
+    in_block: bool = False
+    pre: bool = False
+    heading: int = 0
+    quote: int = 0
+    item_list: _List | None = None  # the list an open <li> belongs to
+    item_number: int = 0
+    list_: _List | None = None  # the innermost open list
+    in_cell: bool = False
+    inline: SpanKind = "text"
+    link: str | None = None  # href of the enclosing <a>
+    ticker: str | None = None  # code of an enclosing ticker <a>
+
+
+class _Builder:
+    """Collects pieces of text into blocks; one instance per article."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.links: list[str] = []
+        self.tickers: dict[str, None] = {}
+        self._link_numbers: dict[str, int] = {}
+        self._pieces: list[tuple[_Style, str]] = []
+        self._context = _Context()
+        self._at_space = True
+        self._row: tuple[bool, int] | None = None  # (all header cells, cells so far)
+
+    # -- text ------------------------------------------------------------------------
+    def text(self, raw: str, ctx: _Context) -> None:
+        text = _sanitize(raw)
+        if ctx.pre:
+            self._add(text, ctx)
+            return
+        if ctx.in_block or "\n" not in text:
+            self._add_folded(text, ctx)
+            return
+        # Outside any block tag a newline separates paragraphs (the file format's rule).
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                self.flush()
+            self._add_folded(line, ctx)
+
+    def _add_folded(self, text: str, ctx: _Context) -> None:
+        text = _HTML_SPACE.sub(" ", text)
+        if self._at_space:
+            text = text.lstrip(" ")
+        if text:
+            self._add(text, ctx)
+            self._at_space = text.endswith(" ")
+
+    def _add(self, text: str, ctx: _Context) -> None:
+        if not text:
+            return
+        if not self._pieces:
+            self._context = ctx
+        if ctx.link is not None:
+            self._pieces.append((("link", ctx.link, None, self._number(ctx.link)), text))
+            return
+        position = 0
+        for start, end, code in iter_ticker_mentions(text):
+            self._add_plain(text[position:start], ctx)
+            self._add_ticker(text[start:end], code)
+            position = end
+        self._add_plain(text[position:], ctx)
+
+    def _add_plain(self, text: str, ctx: _Context) -> None:
+        if not text:
+            return
+        if ctx.ticker is not None and not _NOT_WORDS.fullmatch(text):
+            self._add_ticker(text, ctx.ticker)
+        else:
+            self._pieces.append(((ctx.inline, None, None, None), text))
+
+    def _add_ticker(self, text: str, code: str) -> None:
+        self.tickers.setdefault(code, None)
+        self._pieces.append((("ticker", None, code, None), text))
+
+    def _number(self, url: str) -> int:
+        number = self._link_numbers.get(url)
+        if number is None:
+            self.links.append(url)
+            number = self._link_numbers[url] = len(self.links)
+        return number
+
+    def line_break(self, ctx: _Context, *, soft: bool = False) -> None:
+        """A new line in the same block: ``<br>``, or (``soft``, never doubled) the edge
+        of a paragraph inside a list item."""
+        if ctx.in_cell:
+            self.space()
+            return
+        if not self._pieces or (soft and self._pieces[-1][1].endswith("\n")):
+            return
+        if not ctx.pre:
+            self._rstrip(" ")
+        self._add("\n", ctx)
+        self._at_space = True
+
+    def space(self) -> None:
+        if not self._at_space and self._pieces:
+            self._pieces.append((_PLAIN, " "))
+            self._at_space = True
+
+    # -- tables ----------------------------------------------------------------------
+    def start_row(self) -> None:
+        self.flush()
+        self._row = (True, 0)
+
+    def start_cell(self, header: bool, ctx: _Context) -> None:
+        if self._row is None:
+            return
+        all_header, cells = self._row
+        if cells:
+            self._rstrip(" ")
+            self._pieces.append((_SEPARATOR, CELL_SEPARATOR))
+        elif not self._pieces:
+            self._context = ctx
+        self._row = (all_header and header, cells + 1)
+        self._at_space = True
+
+    # -- blocks ----------------------------------------------------------------------
+    def flush(self) -> None:
+        """End the current block, dropping it when it holds no visible text."""
+        if not self._pieces and self._row is None:
+            self._at_space = True
+            return
+        pieces, ctx, row = self._pieces, self._context, self._row
+        self._pieces, self._at_space, self._row = [], True, None
+        if row is not None:
+            cells = [_spans(cell, ctx.pre) for cell in _split_cells(pieces)]
+            if any(cells):
+                spans: list[Span] = []
+                for index, cell in enumerate(cells):
+                    if index:
+                        spans.append(Span("text", CELL_SEPARATOR))
+                    spans.extend(cell)
+                self.blocks.append(Block("row", spans, int(row[0]), cells=cells))
+            return
+        spans = _spans(pieces, ctx.pre)
+        if not spans:
+            return
+        if ctx.item_list is not None:
+            number = ctx.item_number if ctx.item_list.ordered else 0
+            self.blocks.append(Block("item", spans, ctx.item_list.depth, number))
+        elif ctx.heading:
+            self.blocks.append(Block("heading", spans, ctx.heading))
+        elif ctx.pre:
+            self.blocks.append(Block("pre", spans))
+        elif ctx.quote:
+            self.blocks.append(Block("quote", spans, ctx.quote))
+        else:
+            self.blocks.append(Block("paragraph", spans))
+
+    def _rstrip(self, chars: str) -> None:
+        while self._pieces:
+            style, text = self._pieces[-1]
+            stripped = text.rstrip(chars)
+            if stripped:
+                self._pieces[-1] = (style, stripped)
+                return
+            self._pieces.pop()
+
+    def result(self, truncated: bool) -> CleanedArticle:
+        self.flush()
+        return CleanedArticle(self.blocks, self.links, list(self.tickers), truncated)
+
+
+def _split_cells(pieces: list[tuple[_Style, str]]) -> Iterator[list[tuple[_Style, str]]]:
+    cell: list[tuple[_Style, str]] = []
+    for piece in pieces:
+        if piece[0] is _SEPARATOR:
+            yield cell
+            cell = []
+        else:
+            cell.append(piece)
+    yield cell
+
+
+def _spans(pieces: list[tuple[_Style, str]], pre: bool) -> list[Span]:
+    """Merge pieces of one style into spans and trim the block's edges."""
+    merged: list[tuple[_Style, list[str]]] = []
+    for style, text in pieces:
+        if merged and merged[-1][0] == style:
+            merged[-1][1].append(text)
+        else:
+            merged.append((style, [text]))
+    texts = ["".join(parts) for _, parts in merged]
+    if not pre:
+        texts = [_NEWLINE_RUN.sub(_one_or_two_newlines, text) for text in texts]
+    edge = "\n" if pre else None  # None: any whitespace, &nbsp; included
+    first, last = 0, len(texts) - 1
+    while first <= last and not texts[first].lstrip(edge):
+        first += 1
+    while last >= first and not texts[last].rstrip(edge):
+        last -= 1
+    if first > last or not any(text.strip() for text in texts[first : last + 1]):
+        return []
+    texts[first] = texts[first].lstrip(edge)
+    texts[last] = texts[last].rstrip(edge)
+    return [
+        Span(kind, texts[index], url, ticker, number)
+        for index, ((kind, url, ticker, number), _) in enumerate(merged)
+        if first <= index <= last
+    ]
+
+
+def _one_or_two_newlines(match: re.Match[str]) -> str:
+    return "\n\n" if match[0].count("\n") > 1 else "\n"
+
+
+# -- the tree walk ---------------------------------------------------------------------
+
+
+def _enter(builder: _Builder, name: str, attrs: dict[str, Any], ctx: _Context) -> _Context:
+    """Open an element: end or start blocks, and return the context for its children."""
+    if name in _INLINE_KINDS:
+        kind = _INLINE_KINDS[name]
+        return ctx._replace(inline=kind) if _INLINE_RANK[kind] > _INLINE_RANK[ctx.inline] else ctx
+    if name not in _BLOCK_TAGS:
+        return ctx
+    if ctx.in_cell:  # a table cell is one line: blocks inside it are only spaces
+        builder.space()
+        return ctx
+    if name == "tr":
+        builder.start_row()
+        return ctx._replace(in_block=True)
+    if name in ("td", "th"):
+        builder.start_cell(name == "th", ctx)
+        return ctx._replace(in_block=True, in_cell=True)
+    if ctx.item_list is not None and name not in _LISTS and name != "table":
+        builder.line_break(ctx, soft=True)  # a paragraph inside a list item stays in it
+        return ctx._replace(pre=ctx.pre or name == "pre")
+    builder.flush()
+    ctx = ctx._replace(in_block=True)
+    if name in _LISTS:
+        depth = ctx.list_.depth + 1 if ctx.list_ else 1
+        return ctx._replace(list_=_List(depth, name == "ol", _start(attrs)), item_list=None)
+    if name == "li":
+        list_ = ctx.list_ or _List(1, False, 1)
+        list_.next_number += 1
+        return ctx._replace(item_list=list_, item_number=list_.next_number - 1)
+    if name in _HEADINGS:
+        return ctx._replace(heading=_HEADINGS[name])
+    if name == "blockquote":
+        return ctx._replace(quote=ctx.quote + 1)
+    if name == "pre":
+        return ctx._replace(pre=True)
+    if name == "table":
+        return ctx._replace(item_list=None)
+    return ctx
+
+
+def _exit(builder: _Builder, name: str, ctx: _Context) -> None:
+    """Close an element whose children were walked with ``ctx``."""
+    if name not in _BLOCK_TAGS:
+        return
+    if ctx.in_cell:
+        builder.space()
+    elif ctx.item_list is not None and name not in _LISTS and name != "li":
+        builder.line_break(ctx, soft=True)
+    else:
+        builder.flush()
+
+
+def _enter_anchor(href: str, mention: str | None, ctx: _Context) -> _Context:
+    """An ``<a>`` is a ticker when its href is an instrument link or its text a
+    mention; otherwise a numbered link, whatever its scheme (opening checks it)."""
+    if ctx.link is not None or ctx.ticker is not None:
+        return ctx
+    url = sanitize(href.strip(" \t\n\r\f"))
+    code = ticker_from_link(url) or mention
+    if code is not None:
+        return ctx._replace(ticker=code)
+    return ctx._replace(link=url) if url else ctx
+
+
+def _anchor_mention(tag: Any) -> str | None:
+    """The code when an ``<a>``'s whole text is one mention like ``(AMZN.O)``.
+
+    Looks at a few nodes only, with its own stack: bs4's ``descendants`` first walks
+    down to the last one, which made nested anchors quadratic.
+    """
+    from bs4.element import NavigableString, PreformattedString, Tag
+
+    parts: list[str] = []
+    stack = list(reversed(tag.contents))
+    for _ in range(20):
+        if not stack:
+            break
+        node = stack.pop()
+        if isinstance(node, Tag):
+            stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            parts.append(str(node))
+    else:
+        return None
+    text = "".join(parts).strip()
+    mentions = list(iter_ticker_mentions(text)) if len(text) < 40 else []
+    if len(mentions) != 1:
+        return None
+    start, end, code = mentions[0]
+    inner = text[1:-1] if text.startswith("(") and text.endswith(")") else text
+    return code if text[start:end] == inner.strip() else None
+
+
+def _walk(soup: Any, builder: _Builder) -> None:
+    """Depth-first over the tree with an explicit stack: nesting depth cannot hurt."""
+    from bs4.element import NavigableString, PreformattedString, Tag
+
+    stack: list[tuple[Any, _Context, bool]] = [(soup, _Context(), False)]
+    while stack:
+        node, ctx, leaving = stack.pop()
+        if leaving:
+            _exit(builder, node.name, ctx)
+            continue
+        if isinstance(node, Tag):
+            name = node.name
+            if name in _DROPPED:
+                continue
+            if name == "br":
+                builder.line_break(ctx)
+                continue
+            inner = ctx
+            if node is not soup:
+                href = node.get("href") if name == "a" else None
+                if isinstance(href, str):
+                    inner = _enter_anchor(href, _anchor_mention(node), ctx)
+                else:
+                    inner = _enter(builder, name, node.attrs, ctx)
+                stack.append((node, inner, True))
+            stack.extend((child, inner, False) for child in reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            builder.text(str(node), ctx)
+
+
+def _start(attrs: dict[str, Any]) -> int:
+    value = attrs.get("start")
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 7:
+        return int(value)
+    return 1
+
+
+def _parse(html: str, parser: str) -> Any:
+    """BeautifulSoup of ``html``, given so that bs4 has no advice to print.
+
+    A warning written over a Textual screen would corrupt it. bs4 warns when markup
+    without ``<`` looks like a URL or file name (such bodies never get here) and when it
+    starts with ``<?xml``; a leading space changes nothing else.
+    """
+    import bs4
+
+    return bs4.BeautifulSoup(" " + html if html.startswith("<?xml") else html, parser)
+
+
+def clean_html(html: str, *, max_chars: int = MAX_BODY_CHARS) -> CleanedArticle:
+    """Structured, sanitised blocks for display; never raises on any input text."""
+    truncated = len(html) > max_chars
+    if truncated:
+        html = html[:max_chars]
+    # Raw controls, escape sequences and lone surrogates go first: parsers choke on some.
+    html = _drop_cut_tags(_sanitize(html))
+    if "<" not in html:  # plain text: nothing to parse
+        return _plain_article(html_lib.unescape(html), truncated)
+    if _count_start_tags(html) <= MAX_TAGS:
+        for parser in ("lxml", "html.parser"):
+            cleaned = _clean_with(parser, html, truncated)
+            if cleaned is not None:
+                return cleaned
+    return _plain_article(html_to_text(html, max_chars=max_chars), truncated)
+
+
+def _drop_cut_tags(html: str) -> str:
+    return _CUT_TAG.sub("", html) if "…" in html else html
+
+
+def _count_start_tags(html: str) -> int:
+    return sum(1 for _ in _START_TAG.finditer(html)) if html.count("<") > MAX_TAGS else 0
+
+
+def _clean_with(parser: str, html: str, truncated: bool) -> CleanedArticle | None:
+    builder = _Builder()
+    try:
+        _walk(_parse(html, parser), builder)
+        return builder.result(truncated)
+    except Exception:  # whatever a parser does wrong, the caller falls back
+        return None
+
+
+def _plain_article(text: str, truncated: bool) -> CleanedArticle:
+    """Paragraphs from plain text (a line each), tickers still marked."""
+    builder = _Builder()
+    builder.text(text, _Context())
+    return builder.result(truncated)
+
+
+# -- plain text for the search index ------------------------------------------------------
+
+_LINE_TAGS = _BLOCK_TAGS | {"br", "li"}
+
+
+class _TextCollector:
+    """An lxml parser target: keeps text outside dropped elements, no tree is built."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def start(self, tag: str, attrib: object) -> None:
+        if tag in _DROPPED:
+            self.skipping += 1
+        elif tag in _LINE_TAGS:
+            self.parts.append("\n")
+
+    def end(self, tag: str) -> None:
+        if tag in _DROPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _LINE_TAGS:
+            self.parts.append("\n")
+
+    def data(self, data: str) -> None:
+        if not self.skipping:  # entities are decoded by now: each piece is sanitised
+            self.parts.append(_sanitize(data))
+
+    def close(self) -> str:
+        return "".join(self.parts)
+
+
+_TAG_OR_SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)|<[^>]*>?", re.I | re.S)
+_text_parsers = threading.local()
+
+
+def html_to_text(html: str, *, max_chars: int = MAX_BODY_CHARS) -> str:
+    """Sanitised plain text, one line per paragraph: what the full-text index holds.
+
+    Streams lxml parser events (no tree, so no depth limit) and never raises. It runs
+    over every body when an index is built, so each thread reuses one parser: making
+    one costs more than parsing a short body.
+    """
+    html = _drop_cut_tags(_sanitize(html[:max_chars]))
+    if "<" in html or "&" in html:
+        try:
+            parser, target = _text_parser()
+            target.parts, target.skipping = [], 0
+            parser.feed(html)
+            text = parser.close()
+        except Exception:  # lxml refused the input: a crude strip is better than nothing
+            _text_parsers.cached = None
+            text = _sanitize(html_lib.unescape(_TAG_OR_SCRIPT.sub(" ", html)))
+    else:
+        text = html
+    if not isinstance(text, str):
+        return ""
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _text_parser() -> tuple[Any, _TextCollector]:
+    cached: tuple[Any, _TextCollector] | None = getattr(_text_parsers, "cached", None)
+    if cached is None:
+        from lxml import etree
+
+        target = _TextCollector()
+        parser = etree.HTMLParser(
+            target=target, recover=True, no_network=True, huge_tree=True,
+            remove_comments=True, remove_pis=True,
+        )  # fmt: skip
+        cached = _text_parsers.cached = (parser, target)
+    return cached
+
+
+def _sanitize(text: str) -> str:
+    """:func:`sanitize`, skipped for ASCII without controls (it could change nothing):
+    its four passes cost more than parsing a 1987 newswire body."""
+    if text.isascii() and not _ASCII_CONTROLS.search(text):
+        return text
+    return sanitize(text)
+
+
+def blocks_to_plain(cleaned: CleanedArticle) -> str:
+    """Readable plain text (``tickertape show`` into a pipe): Markdown-like blocks,
+    links numbered ``text [1]`` with a ``Links:`` footer."""
+    out: list[str] = []
+    previous: BlockKind | None = None
+    for block in cleaned.blocks:
+        if out:
+            tight = block.kind == previous and block.kind in ("item", "row")
+            out.append("\n" if tight else "\n\n")
+        out.append(_plain_block(block))
+        previous = block.kind
+    if cleaned.truncated:
+        out.append("\n\n[the article was too long and has been truncated]")
+    if cleaned.links:
+        out.append("\n\nLinks:\n")
+        out.append("\n".join(f"[{n}] {url}" for n, url in enumerate(cleaned.links, 1)))
+    return "".join(out)
+
+
+def _plain_spans(spans: list[Span]) -> str:
+    parts: list[str] = []
+    for index, span in enumerate(spans):
+        parts.append(span.text)
+        following = spans[index + 1].link_number if index + 1 < len(spans) else None
+        if span.link_number is not None and following != span.link_number:
+            parts.append(f" [{span.link_number}]")
+    return "".join(parts)
+
+
+def _plain_block(block: Block) -> str:
+    if block.kind == "row":
+        return " | ".join(_plain_spans(cell) for cell in block.cells)
+    text = _plain_spans(block.spans)
+    if block.kind == "pre":
+        return text
+    if block.kind == "heading":
+        return "#" * block.level + " " + text
+    if block.kind == "quote":
+        prefix = "> " * block.level
+        return "\n".join(prefix + line for line in text.split("\n"))
+    if block.kind == "item":
+        indent = "  " * (block.level - 1)
+        marker = f"{block.number}. " if block.number else "- "
+        lines = text.split("\n")
+        rest = [indent + " " * len(marker) + line if line else "" for line in lines[1:]]
+        return "\n".join([indent + marker + lines[0], *rest])
+    return text

@@ -1,0 +1,200 @@
+"""The cache database's schema, and opening it so that a bad file never stops the reader.
+
+The cache is rebuildable by definition, so anything wrong with the file (not SQLite,
+corrupt, truncated, another schema version, another index's cache, unreadable) is
+answered the same way: the file and its WAL are deleted and a new one is made, with a
+notice for the user. Only a cache directory we cannot write at all moves the cache
+to a temporary directory for this run.
+
+Rowids carry meaning: a first build inserts articles so that rowid order is date
+order (oldest first), which makes date sorting of large results close to linear.
+The FTS5 table is contentless (bodies stay in the index files), so its rows cannot
+be deleted; a deleted article's rowid is never reused (AUTOINCREMENT) and its stale
+full-text entry is filtered out by the join with ``articles``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Final
+
+SCHEMA_VERSION: Final = 1
+BUSY_TIMEOUT_MS: Final = 10_000
+# Rowids at and above this are provisional: a first build inserts there, then renumbers
+# into date order once every file has been read.
+STAGE_BASE: Final = 1 << 40
+
+_SCHEMA: Final = (
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE files(
+        rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE articles(
+        rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT UNIQUE NOT NULL, rel TEXT NOT NULL, ordinal INTEGER NOT NULL,
+        link TEXT NOT NULL, source TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
+        published INTEGER, language TEXT NOT NULL, sentiment TEXT NOT NULL, confidence REAL,
+        tickers TEXT NOT NULL, images TEXT NOT NULL, extra TEXT NOT NULL,
+        warnings TEXT NOT NULL, added REAL NOT NULL,
+        claim TEXT
+    )""",
+    "CREATE INDEX articles_rel ON articles(rel)",
+    "CREATE INDEX articles_published ON articles(published DESC, id)",
+    "CREATE INDEX articles_claim ON articles(claim) WHERE claim IS NOT NULL",
+    "CREATE TABLE tickers(rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL)",
+    "CREATE INDEX tickers_code ON tickers(code, rowid)",
+    "CREATE INDEX tickers_base ON tickers(base, rowid)",
+    "CREATE INDEX tickers_rowid ON tickers(rowid)",
+    """CREATE VIRTUAL TABLE fts USING fts5(
+        title, summary, body, content='', tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TABLE problems(
+        rel TEXT NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL
+    )""",
+    "CREATE INDEX problems_rel ON problems(rel)",
+    "CREATE TABLE orders(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL)",
+)
+_TABLES: Final = frozenset({"meta", "files", "articles", "tickers", "fts", "problems", "orders"})
+
+# Natural order of each sort key as SQL terms (expression, descending?), ties by date
+# (newest first) then id. NULLs sort lowest in SQLite, so "DESC" puts them last.
+ORDER_TERMS: Final[dict[str, tuple[tuple[str, bool], ...]]] = {
+    "date": (("a.published", True), ("a.id", False)),
+    "title": (
+        ("a.title = ''", False), ("a.title COLLATE NOCASE", False),
+        ("a.published", True), ("a.id", False),
+    ),
+    "source": (
+        ("a.source = ''", False), ("a.source COLLATE NOCASE", False),
+        ("a.published", True), ("a.id", False),
+    ),
+    "sentiment": (
+        (
+            "CASE a.sentiment WHEN 'positive' THEN 0 WHEN 'neutral' THEN 1 "
+            "WHEN 'negative' THEN 2 WHEN '' THEN 4 ELSE 3 END",
+            False,
+        ),
+        ("a.published", True), ("a.id", False),
+    ),
+    "confidence": (
+        ("a.confidence IS NULL", False), ("a.confidence", True),
+        ("a.published", True), ("a.id", False),
+    ),
+}  # fmt: skip
+
+
+def order_by(key: str, reverse: bool = False) -> str:
+    """The ``ORDER BY`` clause of a sort key; ``reverse`` flips every term (a mirror image)."""
+    return ", ".join(
+        f"{expr} {'DESC' if desc != reverse else 'ASC'}" for expr, desc in ORDER_TERMS[key]
+    )
+
+
+class Unusable(Exception):
+    """The cache file cannot be used as it is: it will be rebuilt."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), usable from any thread.
+
+    Callers serialise their use of one connection with their own lock.
+    """
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per connection
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _user_tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    names = {str(name) for (name,) in rows}
+    return {n for n in names if not n.startswith("sqlite_") and not n.startswith("fts_")}
+
+
+def prepare(conn: sqlite3.Connection, root_text: str) -> None:
+    """Check the file holds our schema for this index, creating it in an empty file.
+
+    Raises :class:`Unusable` (or ``sqlite3.DatabaseError``) when it is not usable. The
+    checks touch every table's b-tree root, so a truncated or garbage file fails here
+    rather than later in the reader.
+    """
+    if conn.execute("PRAGMA journal_mode = WAL").fetchone() != ("wal",):
+        raise Unusable("cannot use write-ahead logging")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if not _user_tables(conn):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not _user_tables(conn):  # another process may have made it meanwhile
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)",
+                    [
+                        ("schema_version", str(SCHEMA_VERSION)),
+                        ("root", root_text),
+                        ("generation", "0"),
+                        ("fts_upto", "0"),
+                        ("fts_stale", "0"),
+                        ("built", "0"),
+                    ],
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            end_transaction(conn)
+            raise
+    tables = _user_tables(conn)
+    if tables != _TABLES:
+        raise Unusable("is not a tickertape cache of this version")
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("schema_version") != str(SCHEMA_VERSION):
+        found = str(meta.get("schema_version", "none"))[:20]
+        raise Unusable(f"has schema version {found}, not {SCHEMA_VERSION}")
+    if meta.get("root") != root_text:
+        raise Unusable("belongs to another index")
+    # Walk the small tables and the index of the big one: a truncated or scribbled file
+    # fails here (the page count in the header is checked too).
+    conn.execute("SELECT count(*) FROM files").fetchone()
+    conn.execute("SELECT count(*) FROM articles").fetchone()
+    conn.execute("SELECT count(*) FROM problems").fetchone()
+    conn.execute("SELECT count(*) FROM orders").fetchone()
+    conn.execute("SELECT max(rowid) FROM articles").fetchone()
+    conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'tickertape' LIMIT 1").fetchall()
+
+
+def end_transaction(conn: sqlite3.Connection) -> None:
+    """Roll back whatever is open, so a failed statement cannot leave a transaction stuck."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def remove_database(path: Path) -> None:
+    """Delete a cache file with its WAL and shared-memory files (a stale WAL would be
+    replayed into the new database)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(str(path) + suffix)
+
+
+def meta_int(conn: sqlite3.Connection, key: str, default: int = 0) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return default
+    try:
+        return int(row[0])
+    except ValueError:
+        return default
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, str(value)))

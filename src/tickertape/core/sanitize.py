@@ -1,0 +1,76 @@
+"""Neutralise text from an index before it reaches a terminal, a widget or a file.
+
+Everything read from an index is untrusted. A title can carry an escape sequence
+that retitles the terminal, writes the clipboard or moves the cursor; a bidi
+override can make a line read differently from what it holds. These functions
+remove such sequences and characters, so the rest of the program can treat the
+result as inert text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Whole escape sequences are removed, not just their ESC byte, so no "[31m" debris
+# is left behind. 7-bit forms first, then their 8-bit C1 equivalents. A payload stops
+# at any ESC or C1 byte, so an unterminated introducer scans only to the next one:
+# otherwise a run of them costs quadratic time (20,000 bytes of U+0090 took seconds).
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+      \x1b\[ [0-?]* [ -/]* [@-~]                         # CSI ... final byte
+    | \x1b\] [^\x07\x1b\x90-\x9f]* (?:\x07|\x1b\\|\x9c)   # OSC ... BEL or ST
+    | \x1b[PX^_] [^\x1b\x90-\x9f]* (?:\x1b\\|\x9c)        # DCS, SOS, PM, APC ... ST
+    | \x1b [ -/]* [0-~]                                  # two-byte and nF escapes
+    | \x9b [0-?]* [ -/]* [@-~]                           # 8-bit CSI
+    | \x9d [^\x07\x1b\x90-\x9f]* (?:\x07|\x1b\\|\x9c)     # 8-bit OSC
+    | [\x90\x98\x9e\x9f] [^\x1b\x90-\x9f]* (?:\x1b\\|\x9c)  # 8-bit DCS, SOS, PM, APC
+    """,
+    re.VERBOSE,
+)
+
+# C0 controls but tab and newline, DEL, C1 controls, surrogates, and every Unicode
+# "format" (Cf) character: bidi embeddings, overrides and isolates, zero-width
+# characters, the BOM, soft hyphen, interlinear annotations and tag characters.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+
+# Line and paragraph separators end lines in some terminals; they become spaces.
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_CRLF = re.compile(r"\r\n?")
+_RUNS_OF_SPACE = re.compile(r"\s+")
+
+
+def sanitize(text: str) -> str:
+    """Return ``text`` with escape sequences and unsafe characters removed.
+
+    Newlines and tabs are kept (a ``\\r\\n`` or lone ``\\r`` becomes ``\\n``), so
+    paragraph structure survives; everything that a terminal could act on, or that
+    hides or reorders text, is gone.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = _CRLF.sub("\n", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _INVISIBLE.sub("", text)
+
+
+def sanitize_inline(text: str) -> str:
+    """Sanitise and fold all whitespace to single spaces: for one-line fields."""
+    cleaned = sanitize(text)
+    if cleaned.isascii() and cleaned.isprintable() and "  " not in cleaned:
+        return cleaned.strip()
+    return _RUNS_OF_SPACE.sub(" ", cleaned).strip()
+
+
+def clean_field(raw: str, *, inline: bool = True) -> str:
+    """Decode HTML entities, then sanitise: ``&#27;`` must not survive as ESC."""
+    decoded = html.unescape(raw) if "&" in raw else raw
+    return sanitize_inline(decoded) if inline else sanitize(decoded).strip()
+

@@ -1,0 +1,601 @@
+"""The user's own data: read and starred flags, query history, saved views, settings.
+
+It lives in one SQLite file in the user's data directory, apart from the cache: the
+cache can be deleted and rebuilt at any time, this cannot. Flags are keyed by article
+id alone, so they survive a cache rebuild and the index moving to another path.
+
+Two tickertape processes may share the file: the database is in WAL mode, waits up to
+five seconds for a lock, and every write is one ``BEGIN IMMEDIATE`` transaction, so a
+read-modify-write (a toggle) cannot interleave with another process's write. Within a
+process one connection is shared by the UI thread and worker threads behind a lock.
+
+A file we cannot use (not SQLite, corrupt, unreadable, or another program's database)
+is moved aside, never deleted, and a new one is started; ``StateStore.notices`` says
+so, for the UI to show.
+
+The cache module ATTACHes this file to its own connection and reads ``flags`` through
+the TEMP views from :func:`flag_views_sql`; keep those names as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Literal, Self
+
+from tickertape.core.paths import data_dir
+
+STATE_FILENAME: Final = "state.sqlite"
+SCHEMA_VERSION: Final = 1
+HISTORY_CAP: Final = 200
+VIEW_SLOTS: Final = 9
+BUSY_TIMEOUT_S: Final = 5.0
+# Well under SQLite's bound-parameter limit (999 before 3.32, 32766 since).
+_CHUNK: Final = 500
+
+# SQLite result codes (primary) that mean "this file is not a usable database".
+_SQLITE_CORRUPT: Final = 11
+_SQLITE_CANTOPEN: Final = 14
+_SQLITE_NOTADB: Final = 26
+_UNUSABLE_CODES: Final = frozenset({_SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB})
+
+_TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs"})
+
+_SCHEMA: Final = (
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS flags(
+        article_id TEXT PRIMARY KEY,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        changed REAL
+    )""",
+    # The partial indexes make the cache's flag_read / flag_starred views index scans.
+    "CREATE INDEX IF NOT EXISTS flags_read ON flags(article_id) WHERE read = 1",
+    "CREATE INDEX IF NOT EXISTS flags_starred ON flags(article_id) WHERE starred = 1",
+    # seq, not the implicit rowid, gives the order: VACUUM may renumber implicit rowids.
+    """CREATE TABLE IF NOT EXISTS history(
+        seq INTEGER PRIMARY KEY,
+        index_key TEXT NOT NULL,
+        query TEXT NOT NULL,
+        used REAL NOT NULL,
+        UNIQUE(index_key, query)
+    )""",
+    """CREATE TABLE IF NOT EXISTS views(
+        name TEXT PRIMARY KEY,
+        query TEXT NOT NULL,
+        created REAL NOT NULL,
+        seq INTEGER NOT NULL
+    )""",
+    "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS runs(index_key TEXT PRIMARY KEY, opened REAL NOT NULL)",
+)
+
+_Flag = Literal["read", "starred"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class StateError(Exception):
+    """The state database failed at run time (disk full, locked for too long, closed).
+
+    The UI reports it and carries on: losing one flag change must not end a session.
+    """
+
+
+@dataclass(slots=True, frozen=True)
+class SavedView:
+    """A named query bound to a number key.
+
+    ``slot`` is 1 to 9 in order of creation, so the first view is always on key 1;
+    views beyond the ninth get 0 (reachable from the palette, not from a key).
+    """
+
+    slot: int
+    name: str
+    query: str
+
+
+class _Unusable(Exception):
+    """The file at the state path is not a tickertape state database we can use."""
+
+
+def flag_views_sql(schema: str = "state") -> list[str]:
+    """Statements that expose the attached state's flags as ``flag_read``/``flag_starred``.
+
+    Run them on the cache connection after ``ATTACH DATABASE ? AS <schema>``. They are
+    TEMP views, so nothing is written to the cache file and they follow the attached
+    file live: a flag set through :class:`StateStore` shows in the next query.
+    Note that ``IF NOT EXISTS`` also skips a view when :func:`empty_flag_tables_sql`
+    already made a table of that name: use one or the other on a connection.
+    """
+    if not _IDENTIFIER.match(schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    # Safe to format: the schema was just checked to be a bare identifier.
+    view = (
+        "CREATE TEMP VIEW IF NOT EXISTS flag_{0} AS SELECT article_id FROM {1}.flags WHERE {0} = 1"
+    )
+    return [view.format(flag, schema) for flag in ("read", "starred")]
+
+
+def empty_flag_tables_sql() -> list[str]:
+    """Empty stand-ins for the flag views, so queries compile when no state is attached."""
+    return [
+        "CREATE TEMP TABLE IF NOT EXISTS flag_read(article_id TEXT PRIMARY KEY)",
+        "CREATE TEMP TABLE IF NOT EXISTS flag_starred(article_id TEXT PRIMARY KEY)",
+    ]
+
+
+def _flags_in(count: int) -> str:
+    """The flags lookup for ``count`` ids; only ``?`` placeholders are formatted in."""
+    marks = ",".join("?" * count)
+    return f"SELECT article_id, read, starred FROM flags WHERE article_id IN ({marks})"  # noqa: S608
+
+
+@dataclass(slots=True, frozen=True)
+class _FlagSql:
+    """The statements for one flag column, spelled out so no SQL is built at run time."""
+
+    select: str
+    upsert: str  # (article_id, value, changed)
+    clear: str  # (changed, article_id): never inserts a row
+
+
+_FLAG_SQL: Final[dict[_Flag, _FlagSql]] = {
+    "read": _FlagSql(
+        select="SELECT read FROM flags WHERE article_id = ?",
+        upsert="INSERT INTO flags(article_id, read, changed) VALUES (?, ?, ?) "
+        "ON CONFLICT(article_id) DO UPDATE SET read = excluded.read, changed = excluded.changed",
+        clear="UPDATE flags SET read = 0, changed = ? WHERE article_id = ? AND read = 1",
+    ),
+    "starred": _FlagSql(
+        select="SELECT starred FROM flags WHERE article_id = ?",
+        upsert="INSERT INTO flags(article_id, starred, changed) VALUES (?, ?, ?) "
+        "ON CONFLICT(article_id) DO UPDATE SET starred = excluded.starred, "
+        "changed = excluded.changed",
+        clear="UPDATE flags SET starred = 0, changed = ? WHERE article_id = ? AND starred = 1",
+    ),
+}
+_DROP_UNFLAGGED: Final = "DELETE FROM flags WHERE article_id = ? AND read = 0 AND starred = 0"
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode: transactions are begun explicitly, as IMMEDIATE."""
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    """A connection to a usable state database at ``path``, or _Unusable / sqlite3.Error.
+
+    The connection is closed on failure, as the file may have to be renamed next
+    (which Windows refuses while it is open).
+    """
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as error:
+        raise _as_unusable(error) from error
+    try:
+        _prepare(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _as_unusable(error: sqlite3.Error) -> Exception:
+    """_Unusable for SQLite's "this is not a database I can open" errors, else ``error``.
+
+    A lock held too long or a full disk stay what they are, because moving a good
+    file aside for a passing condition would hide the user's data for nothing.
+    """
+    code = getattr(error, "sqlite_errorcode", -1) & 0xFF
+    return _Unusable(str(error)) if code in _UNUSABLE_CODES else error
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    """Check that ``conn`` holds our schema (creating it in an empty file), or raise _Unusable."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        tables = _user_tables(conn)
+        if not tables:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not _user_tables(conn):  # another process may have won the race
+                    for statement in _SCHEMA:
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                _end_transaction(conn)
+                raise
+            tables = _user_tables(conn)
+        if tables != _TABLES:
+            extra = sorted(tables - _TABLES)
+            missing = sorted(_TABLES - tables)
+            detail = []
+            if extra:
+                detail.append("tables " + ", ".join(extra[:5]))
+            if missing:
+                detail.append("no " + ", ".join(missing))
+            raise _Unusable(f"not a tickertape state database ({'; '.join(detail)})")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            found = "none" if row is None else repr(row[0])[:20]
+            raise _Unusable(f"schema version {found}, expected {SCHEMA_VERSION}")
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise _Unusable(f"corrupt ({str(check[0][0])[:80]})")
+    except sqlite3.Error as error:
+        raise _as_unusable(error) from error
+
+
+def _end_transaction(conn: sqlite3.Connection) -> None:
+    """Roll back whatever is open, so a failed COMMIT cannot leave the connection stuck
+    inside a transaction (the next BEGIN would fail for ever)."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _user_tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {str(name) for (name,) in rows if not str(name).startswith("sqlite_")}
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename the database and its WAL/SHM files to ``<name>.corrupt-<timestamp>``.
+
+    The WAL must go too: left behind, SQLite would replay it into the new database.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(side, aside.with_name(aside.name + suffix))
+    return aside
+
+
+class StateStore:
+    """The user's flags, history, views and settings, persisted in one SQLite file.
+
+    Open with :meth:`open`. Every method may be called from any thread. Errors at run
+    time surface as :class:`StateError`.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        notices: list[str],
+        *,
+        persistent: bool = True,
+        scratch_dir: Path | None = None,
+    ) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.Lock()
+        self._scratch_dir = scratch_dir
+        self.path = path
+        self.notices = notices
+        # False when the data directory could not be used and this session's state
+        # lives in a temp file that is removed on close.
+        self.persistent = persistent
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> StateStore:
+        """Open (creating if needed) the state database in ``directory``, default data_dir().
+
+        Never fails for a bad file: an unusable one is moved aside and a new one made;
+        if the directory itself cannot be used, state is kept in a temp file for this
+        session only. Each such event adds a sentence to ``notices``.
+        """
+        directory = Path(directory) if directory is not None else data_dir()
+        path = directory / STATE_FILENAME
+        notices: list[str] = []
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            return cls(cls._open_file(path, notices), path, notices)
+        except (OSError, sqlite3.Error, _Unusable) as error:
+            notices.append(
+                f"Could not use the state database {path} ({error}); read and starred "
+                "flags, history and views will not be kept after this session."
+            )
+        scratch = Path(tempfile.mkdtemp(prefix="tickertape-state-"))
+        temp_path = scratch / STATE_FILENAME
+        try:
+            conn = _open_checked(temp_path)
+        except (sqlite3.Error, _Unusable) as error:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise StateError(f"no usable state database: {error}") from error
+        return cls(conn, temp_path, notices, persistent=False, scratch_dir=scratch)
+
+    @staticmethod
+    def _open_file(path: Path, notices: list[str]) -> sqlite3.Connection:
+        """Connect to ``path``; on an unusable file move it aside once and start afresh."""
+        try:
+            return _open_checked(path)
+        except _Unusable as problem:
+            if not os.path.lexists(path):
+                raise  # nothing to move: the directory itself is the trouble
+            aside = _move_aside(path)
+            notices.append(
+                f"The state database {path} could not be used ({problem}); it was moved "
+                f"to {aside.name} and a new one was started: earlier read and starred "
+                "flags, history and views are in the moved file."
+            )
+        return _open_checked(path)
+
+    def close(self) -> None:
+        """Close the connection (idempotent); a session-only store also deletes its file."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            if self._scratch_dir is not None:
+                shutil.rmtree(self._scratch_dir, ignore_errors=True)
+                self._scratch_dir = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- plumbing --------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held by this thread for the duration; errors as StateError."""
+        with self._lock:
+            if self._conn is None:
+                raise StateError("the state store is closed")
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise StateError(f"state database: {error}") from error
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: takes the write lock up front, so no other process
+        can change what we read between our read and our write."""
+        with self._read() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                _end_transaction(conn)
+                raise
+
+    # -- flags -----------------------------------------------------------------
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> None:
+        """Mark articles read (or unread)."""
+        self._set_flag("read", ids, read)
+
+    def set_starred(self, ids: Iterable[str], starred: bool = True) -> None:
+        """Star (or unstar) articles."""
+        self._set_flag("starred", ids, starred)
+
+    def _set_flag(self, flag: _Flag, ids: Iterable[str], value: bool) -> None:
+        """Set one flag. Clearing never inserts, and rows left with no flag are deleted,
+        so "mark all unread" on a big index leaves the table small."""
+        sql = _FLAG_SQL[flag]
+        now = time.time()
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return
+        with self._write() as conn:
+            if value:
+                conn.executemany(sql.upsert, [(article_id, 1, now) for article_id in unique])
+            else:
+                conn.executemany(sql.clear, [(now, article_id) for article_id in unique])
+                conn.executemany(_DROP_UNFLAGGED, [(article_id,) for article_id in unique])
+
+    def toggle_read(self, article_id: str) -> bool:
+        """Flip the read flag; returns the new value."""
+        return self._toggle("read", article_id)
+
+    def toggle_starred(self, article_id: str) -> bool:
+        """Flip the starred flag; returns the new value."""
+        return self._toggle("starred", article_id)
+
+    def _toggle(self, flag: _Flag, article_id: str) -> bool:
+        """Read and write in one IMMEDIATE transaction, so two processes toggling the
+        same article flip it twice rather than both setting the same value."""
+        sql = _FLAG_SQL[flag]
+        with self._write() as conn:
+            row = conn.execute(sql.select, (article_id,)).fetchone()
+            new = not (row is not None and row[0])
+            conn.execute(sql.upsert, (article_id, int(new), time.time()))
+            if not new:
+                conn.execute(_DROP_UNFLAGGED, (article_id,))
+        return new
+
+    def is_read(self, article_id: str) -> bool:
+        """Whether the article has been read."""
+        return self.flags_for([article_id])[article_id][0]
+
+    def is_starred(self, article_id: str) -> bool:
+        """Whether the article is starred."""
+        return self.flags_for([article_id])[article_id][1]
+
+    def read_ids(self) -> set[str]:
+        """Every read article id, for any index."""
+        with self._read() as conn:
+            return {r[0] for r in conn.execute("SELECT article_id FROM flags WHERE read = 1")}
+
+    def starred_ids(self) -> set[str]:
+        """Every starred article id, for any index."""
+        with self._read() as conn:
+            return {r[0] for r in conn.execute("SELECT article_id FROM flags WHERE starred = 1")}
+
+    def flags_for(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        """``(read, starred)`` for each given id; ids never flagged map to ``(False, False)``.
+
+        Queried in chunks to stay under SQLite's limit on bound parameters, inside one
+        read transaction so the answer is one consistent snapshot.
+        """
+        result = dict.fromkeys(ids, (False, False))
+        unique = list(result)
+        if not unique:
+            return result
+        with self._read() as conn:
+            conn.execute("BEGIN")
+            try:
+                for chunk in _chunks(unique):
+                    rows = conn.execute(_flags_in(len(chunk)), tuple(chunk))
+                    for article_id, read, starred in rows:
+                        result[article_id] = (bool(read), bool(starred))
+            finally:
+                _end_transaction(conn)
+        return result
+
+    # -- history ---------------------------------------------------------------
+
+    def add_history(self, index_key: str, query: str) -> None:
+        """Remember a query run on an index; running it again moves it to the end.
+
+        Blank queries are not history. The oldest entries beyond the cap are dropped.
+        """
+        query = query.strip()
+        if not query:
+            return
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM history WHERE index_key = ? AND query = ?", (index_key, query)
+            )
+            conn.execute(
+                "INSERT INTO history(index_key, query, used) VALUES (?, ?, ?)",
+                (index_key, query, time.time()),
+            )
+            conn.execute(
+                "DELETE FROM history WHERE index_key = ? AND seq NOT IN ("
+                "SELECT seq FROM history WHERE index_key = ? ORDER BY seq DESC LIMIT ?)",
+                (index_key, index_key, HISTORY_CAP),
+            )
+
+    def history(self, index_key: str) -> list[str]:
+        """The index's queries, oldest first, newest last (as a shell's history)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT query FROM history WHERE index_key = ? ORDER BY seq", (index_key,)
+            )
+            return [row[0] for row in rows]
+
+    # -- saved views -----------------------------------------------------------
+
+    def save_view(self, name: str, query: str) -> SavedView:
+        """Save a named query. An existing name gets the new query and keeps its slot."""
+        name = name.strip()
+        if not name:
+            raise ValueError("a view needs a name")
+        query = query.strip()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO views(name, query, created, seq) "
+                "VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM views)) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (name, query, time.time()),
+            )
+            views = self._views(conn)
+        return next(view for view in views if view.name == name)
+
+    def views(self) -> list[SavedView]:
+        """All saved views in order of creation; the first nine carry slots 1 to 9."""
+        with self._read() as conn:
+            return self._views(conn)
+
+    @staticmethod
+    def _views(conn: sqlite3.Connection) -> list[SavedView]:
+        rows = conn.execute("SELECT name, query FROM views ORDER BY seq").fetchall()
+        return [
+            SavedView(slot=n if n <= VIEW_SLOTS else 0, name=name, query=query)
+            for n, (name, query) in enumerate(rows, start=1)
+        ]
+
+    def delete_view(self, name: str) -> None:
+        """Forget a view (no error if there is none); later views move up a slot."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM views WHERE name = ?", (name.strip(),))
+
+    # -- settings --------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        """A stored setting, or ``default`` when it was never set."""
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting, replacing any earlier value."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- runs ------------------------------------------------------------------
+
+    def last_opened(self, index_key: str) -> float | None:
+        """When the index was last opened (unix seconds), or None the first time."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT opened FROM runs WHERE index_key = ?", (index_key,)
+            ).fetchone()
+        return None if row is None else float(row[0])
+
+    def mark_opened(self, index_key: str, when: float) -> None:
+        """Record an opening; read :meth:`last_opened` first to count what is new."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO runs(index_key, opened) VALUES (?, ?) "
+                "ON CONFLICT(index_key) DO UPDATE SET opened = excluded.opened",
+                (index_key, when),
+            )
+
+
+def index_setting(index_key: str, name: str) -> str:
+    """The settings key for a per-index setting, e.g. ``index_setting(key, "sort")``.
+
+    One spelling shared by the UI and the command line, so both find the same value.
+    """
+    return f"index:{index_key}:{name}"

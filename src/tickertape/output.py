@@ -1,0 +1,131 @@
+"""Writing articles for scripts and people: JSON Lines, CSV and a plain-text table.
+
+Every string written here has already been sanitised by the core; it is sanitised
+once more on the way out, so the command line can never emit a control sequence
+whatever a future code path forgets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from tickertape.core.article import Article, format_published
+from tickertape.core.sanitize import sanitize, sanitize_inline
+
+FORMATS = ("table", "jsonl", "csv")
+SENTIMENT_GLYPHS = {"positive": "▲", "negative": "▼", "neutral": "■"}
+RECORD_KEYS = (
+    "id", "path", "link", "source", "title", "summary", "published", "language",
+    "sentiment", "confidence", "tickers", "images", "warnings",
+)  # fmt: skip
+
+
+def sentiment_glyph(label: str) -> str:
+    """▲ positive, ▼ negative, ■ neutral, ? for an unknown or missing label."""
+    return SENTIMENT_GLYPHS.get(label, "?")
+
+
+def article_record(article: Article, path: str) -> dict[str, Any]:
+    """The one JSON shape of an article for scripts; keys exactly :data:`RECORD_KEYS`."""
+    return {
+        "id": article.id,
+        "path": sanitize_inline(path),
+        "link": sanitize_inline(article.link),
+        "source": sanitize_inline(article.source),
+        "title": sanitize_inline(article.title),
+        "summary": sanitize(article.summary),
+        "published": format_published(article.published),
+        "language": sanitize_inline(article.language),
+        "sentiment": sanitize_inline(article.sentiment),
+        "confidence": article.confidence,
+        "tickers": list(article.tickers),
+        "images": [sanitize_inline(url) for url in article.images],
+        "warnings": [sanitize_inline(text) for text in article.warnings],
+    }
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """CSV with the JSON keys as header; lists joined by spaces (warnings by '; ')."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RECORD_KEYS)
+    for record in records:
+        row: list[str] = []
+        for key in RECORD_KEYS:
+            value = record[key]
+            if value is None:
+                row.append("")
+            elif key == "warnings":
+                row.append("; ".join(value))
+            elif isinstance(value, list):
+                row.append(" ".join(value))
+            else:
+                row.append(str(value))
+        writer.writerow(row)
+
+
+def _cell_len(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _fit(text: str, width: int) -> str:
+    """Pad or cut ``text`` to ``width`` terminal cells (wide characters count twice)."""
+    from rich.cells import set_cell_size
+
+    if _cell_len(text) > width:
+        return set_cell_size(text, max(width - 1, 0)) + "…"
+    return set_cell_size(text, width)
+
+
+def write_table(
+    records: Sequence[dict[str, Any]], out: IO[str], *, width: int | None = None
+) -> None:
+    """Aligned columns for people; the title is cut to ``width`` when one is given."""
+    header = ("ID", "DATE (UTC)", "S", "CONF", "SOURCE", "TICKERS", "TITLE")
+    rows: list[tuple[str, ...]] = []
+    for record in records:
+        published = record["published"]
+        date = (
+            datetime.fromisoformat(published.replace("Z", "+00:00"))
+            .astimezone(UTC)
+            .strftime("%Y-%m-%d %H:%M")
+            if published
+            else "-"
+        )
+        confidence = record["confidence"]
+        rows.append(
+            (
+                record["id"],
+                date,
+                sentiment_glyph(record["sentiment"]),
+                f"{confidence:.2f}" if confidence is not None else "-",
+                record["source"] or "-",
+                " ".join(record["tickers"]) or "-",
+                record["title"] or "(no title)",
+            )
+        )
+    caps = (16, 16, 1, 4, 24, 24)
+    widths = [
+        min(cap, max([_cell_len(header[i])] + [_cell_len(row[i]) for row in rows]))
+        for i, cap in enumerate(caps)
+    ]
+    fixed = sum(widths) + 2 * len(widths)
+    buffer = io.StringIO()
+    for row in [header, *rows]:
+        cells = [_fit(row[i], widths[i]) for i in range(len(widths))]
+        title = row[-1]
+        if width is not None:
+            title = _fit(title, max(width - fixed, 10)).rstrip()
+        buffer.write(("  ".join(cells) + "  " + title).rstrip() + "\n")
+    out.write(buffer.getvalue())

@@ -1,0 +1,1 @@
+"""The reader's dialogs: help, link list, warnings, facets, saving a view."""

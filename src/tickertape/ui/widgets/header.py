@@ -1,0 +1,85 @@
+"""The header line: the index name on the left, counts and the active query on the right."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+def count_text(shown: int, total: int, filtered: bool) -> str:
+    """``2,000 articles`` or, with a filter, ``12 of 2,000 articles``."""
+    noun = "article" if total == 1 else "articles"
+    if filtered:
+        return f"{shown:,} of {total:,} {noun}"
+    return f"{total:,} {noun}"
+
+
+class IndexHeader(Horizontal):
+    """Index name, article counts, unread and new counts, query and warnings."""
+
+    index_name: reactive[str] = reactive("")
+    shown: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(0)
+    filtered: reactive[bool] = reactive(False)
+    query_text: reactive[str] = reactive("")
+    unread: reactive[int | None] = reactive(None)
+    new: reactive[int] = reactive(0)
+    warnings: reactive[int] = reactive(0)
+    status: reactive[str] = reactive("")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header-title", markup=False)
+        yield Static(id="header-counts", markup=False)
+
+    def _refresh_text(self) -> None:
+        if not self.is_mounted:
+            return
+        title = Content.assemble(("tickertape", "bold $text-accent"), "  ", (self.index_name, "bold"))
+        if self.query_text:
+            title = Content.assemble(title, ("  /", "$text-muted"), (self.query_text, "$text-warning"))
+        self.query_one("#header-title", Static).update(title)
+        parts: list[Content] = []
+        if self.status:
+            parts.append(Content.styled(self.status, "$text-accent"))
+        parts.append(Content.styled(count_text(self.shown, self.total, self.filtered), "bold"))
+        if self.unread is not None:
+            parts.append(Content(f"{self.unread:,} unread"))
+        if self.new:
+            parts.append(Content.styled(f"{self.new:,} new", "$text-success"))
+        if self.warnings:
+            noun = "warning" if self.warnings == 1 else "warnings"
+            parts.append(Content.styled(f"{self.warnings:,} {noun}", "$text-warning"))
+        self.query_one("#header-counts", Static).update(Content(" · ").join(parts))
+
+    def on_mount(self) -> None:
+        self._refresh_text()
+
+    def watch_index_name(self) -> None:
+        self._refresh_text()
+
+    def watch_shown(self) -> None:
+        self._refresh_text()
+
+    def watch_total(self) -> None:
+        self._refresh_text()
+
+    def watch_filtered(self) -> None:
+        self._refresh_text()
+
+    def watch_query_text(self) -> None:
+        self._refresh_text()
+
+    def watch_unread(self) -> None:
+        self._refresh_text()
+
+    def watch_new(self) -> None:
+        self._refresh_text()
+
+    def watch_warnings(self) -> None:
+        self._refresh_text()
+
+    def watch_status(self) -> None:
+        self._refresh_text()

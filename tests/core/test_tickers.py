@@ -1,0 +1,242 @@
+"""Ticker mentions in every form come out as one normalised code each, in order."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tickertape.core.tickers import (
+    find_tickers,
+    iter_ticker_mentions,
+    normalise_ticker,
+    ticker_base,
+    ticker_from_link,
+)
+
+SEED_LIKE = (
+    'Amazon.com\'s <a href="https://www.reuters.com/markets/companies/AMZN.O" '
+    'target="_blank">(AMZN.O)</a> cloud unit will challenge Nvidia '
+    '<a href="https://www.reuters.com/markets/companies/NVDA.O" target="_blank">(NVDA.O)</a>'
+    ', with Apple <a href="https://www.reuters.com/companies/AAPL.O">(AAPL.O)</a> aboard.'
+)
+
+
+def content_of(path: Path) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return text.split("\ncontent: ", 1)[1] if "\ncontent: " in text else text
+
+
+def test_reuters_links_and_mentions_give_codes_in_order_of_first_appearance() -> None:
+    assert find_tickers(SEED_LIKE) == ["AMZN.O", "NVDA.O", "AAPL.O"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.reuters.com/markets/companies/AMZN.O",
+        "https://www.reuters.com/companies/AMZN.O",
+        "https://www.reuters.com/markets/companies/AMZN.O/",
+        "https://www.reuters.com/companies/AMZN.O?view=profile",
+        "https://www.reuters.com/companies/AMZN.O#key",
+    ],
+)
+def test_reuters_instrument_link_gives_its_code(link: str) -> None:
+    assert find_tickers(f'<a href="{link}">Amazon</a>') == ["AMZN.O"]
+    assert find_tickers(f"<a href='{link}'>Amazon</a>") == ["AMZN.O"]
+    assert ticker_from_link(link) == "AMZN.O"
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.proactiveinvestors.co.uk/companies/news/123/title",
+        "https://www.smh.com.au/business/companies/china-huarong-tumbles-20220105.html",
+        "https://example.com/companies/index.php",
+    ],
+)
+def test_other_companies_paths_are_not_tickers(link: str) -> None:
+    assert find_tickers(f'<a href="{link}">story</a>') == []
+    assert ticker_from_link(link) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Amazon (AMZN.O) rose", "AMZN.O"),
+        ("Ford (F.N) fell", "F.N"),
+        ("Berkshire (BRKa.N) class A", "BRKA.N"),
+        ("Mercedes (MBGn.DE)", "MBGN.DE"),
+        ("Maersk (MAERSKb.CO)", "MAERSKB.CO"),
+        ("Sony (6758.T)", "6758.T"),
+        ("Foxconn (2317.TW)", "2317.TW"),
+        ("Tencent (0700.HK)", "0700.HK"),
+        ("BP (BP.L) in 1987", "BP.L"),
+        ("Royal Bank (RY.TO)", "RY.TO"),
+    ],
+)
+def test_parenthesised_instrument_code_is_a_ticker(text: str, code: str) -> None:
+    assert find_tickers(text) == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the (U.S.) economy",
+        "the (U.S) economy",
+        "the (U.K.) pound",
+        "figure (Fig.A)",
+        "about (1.5) times",
+        "(3.5M) shares",
+        "(No.1) seed",
+        "(a.b) lower case",
+        "(AMZN) without a suffix",
+    ],
+)
+def test_abbreviations_and_numbers_in_parentheses_are_not_tickers(text: str) -> None:
+    assert find_tickers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("buying $NVDA today", "NVDA"),
+        ("$NVDA.", "NVDA"),
+        ("($AAPL)", "AAPL"),
+        ("$F rallied", "F"),
+        ("$BRK.B shares", "BRK.B"),
+        ("<b>$TSLA</b>", "TSLA"),
+    ],
+)
+def test_cashtag_is_normalised_without_dollar(text: str, code: str) -> None:
+    assert find_tickers(text) == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "profit of $5 mln",
+        "$5.2 billion",
+        "$US 5 billion",
+        "$US5 billion",
+        "$AUD 3",
+        "US$NVDA is not a cashtag",
+        "$$NVDA",
+        "$nvda lower case",
+        "$NVDAX7 has a digit",
+        "$ 5",
+        "$TOOLONGX",
+    ],
+)
+def test_dollar_amounts_and_lookalikes_are_not_cashtags(text: str) -> None:
+    assert find_tickers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("NASDAQ:AAPL", "AAPL.O"),
+        ("(NASDAQ: AAPL)", "AAPL.O"),
+        ("(Nasdaq: KHC)", "KHC.O"),
+        ("NYSE: IBM", "IBM.N"),
+        ("NYSE:MCD", "MCD.N"),
+        ("(NYSE American: XYZ)", "XYZ.A"),
+        ("NYSEAMERICAN:XYZ", "XYZ.A"),
+        ("AMEX:ABC", "ABC.A"),
+        ("LSE:VOD", "VOD.L"),
+        ("TSX:RY", "RY.TO"),
+        ("(ASX: BRN)", "BRN"),
+        ("OTC: ABCD", "ABCD"),
+        ("NYSE:BRK.A", "BRK.A"),
+    ],
+)
+def test_exchange_prefixed_symbol_gets_the_exchange_suffix(text: str, code: str) -> None:
+    assert find_tickers(text) == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NOTE: THE END", "ELSE: FOO", "XNYSE:IBM", "NYSE: The market", "Time: 10:30", "NYSE:"],
+)
+def test_words_before_a_colon_are_not_exchanges(text: str) -> None:
+    assert find_tickers(text) == []
+
+
+def test_each_code_is_listed_once() -> None:
+    assert find_tickers("(AMZN.O) $NVDA (AMZN.O) NASDAQ:NVDA $NVDA (amzn.o)") == [
+        "AMZN.O",
+        "NVDA",
+        "NVDA.O",
+    ]
+
+
+def test_mentions_give_their_spans_for_highlighting() -> None:
+    text = "Amazon (AMZN.O), $NVDA and NASDAQ: AAPL."
+    spans = [(text[start:end], code) for start, end, code in iter_ticker_mentions(text)]
+    assert spans == [("AMZN.O", "AMZN.O"), ("$NVDA", "NVDA"), ("NASDAQ: AAPL", "AAPL.O")]
+
+
+def test_link_paths_are_not_mentions_in_plain_text() -> None:
+    assert list(iter_ticker_mentions("see https://www.reuters.com/companies/AMZN.O")) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("NVDA.O", "NVDA.O"),
+        ("nvda.o", "NVDA.O"),
+        ("$nvda", "NVDA"),
+        (" $NVDA ", "NVDA"),
+        ("(AMZN.O)", "AMZN.O"),
+        ("nasdaq:aapl", "AAPL.O"),
+        ("NYSE: ibm", "IBM.N"),
+        ("NYSE American: xyz", "XYZ.A"),
+        ("BRKa.N", "BRKA.N"),
+        ("6758.T", "6758.T"),
+        ("F", "F"),
+    ],
+)
+def test_normalise_ticker_accepts_what_a_user_types(raw: str, code: str) -> None:
+    assert normalise_ticker(raw) == code
+
+
+@pytest.mark.parametrize(
+    "raw", ["", " ", "$", "$5", "5.2", "6758", "U.S", "U.S.", "NVDA.O.X", "NV DA", "A" * 12, "é"]
+)
+def test_normalise_ticker_rejects_implausible_codes(raw: str) -> None:
+    assert normalise_ticker(raw) is None
+
+
+@pytest.mark.parametrize(("code", "base"), [("NVDA.O", "NVDA"), ("NVDA", "NVDA"), ("RY.TO", "RY")])
+def test_ticker_base_drops_the_exchange_suffix(code: str, base: str) -> None:
+    assert ticker_base(code) == base
+
+
+def test_detection_is_fast_enough_for_a_million_bodies() -> None:
+    body = (SEED_LIKE + " The company said profit rose 5% to $3.2 billion (U.S.) in Q3.\n") * 20
+    bodies = [body] * 200  # about 3 MB
+    started = time.perf_counter()
+    for text in bodies:
+        find_tickers(text)
+    assert time.perf_counter() - started < 1.5  # about 0.05 s on a 2-core machine
+
+
+@pytest.mark.corpus
+def test_lcid_is_found_in_exactly_the_files_that_link_to_it(corpus_dir: Path) -> None:
+    files = sorted((corpus_dir / "fin_html").glob("*.txt"))
+    assert files
+    found = {path.name for path in files if "LCID.O" in find_tickers(content_of(path))}
+    linked = {path.name for path in files if "/companies/LCID.O" in path.read_text("utf-8")}
+    assert linked
+    assert found == linked
+
+
+@pytest.mark.corpus
+def test_1987_reuters_text_gives_no_cashtags_or_bare_symbols(corpus_dir: Path) -> None:
+    # "$" is followed by digits in 1987 newswire: only parenthesised codes may match.
+    codes: set[str] = set()
+    for path in (corpus_dir / "reuters21578").glob("*.txt"):
+        codes.update(find_tickers(content_of(path)))
+    assert codes
+    assert all("." in code for code in codes), sorted(c for c in codes if "." not in c)

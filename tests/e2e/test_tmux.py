@@ -1,0 +1,179 @@
+"""End to end: the installed ``tickertape`` command in a real terminal (tmux).
+
+These tests type keys with ``send-keys`` and read the screen with ``capture-pane``,
+as a person would; ``BROWSER`` is a script that records the URL it is given, so
+``o`` is checked for real.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui.articles import write_index
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+if TMUX is None:
+    pytest.skip("tmux is not installed: the end-to-end tests need a real terminal", allow_module_level=True)
+
+COMMAND = Path(sys.executable).with_name("tickertape")
+
+
+class Terminal:
+    """One tmux session running one command, 120x40."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.name = name
+        self.env = env
+
+    def start(self, *args: str) -> None:
+        exports = " ".join(f"{key}={_quote(value)}" for key, value in self.env.items())
+        command = f"env {exports} {_quote(str(COMMAND))} " + " ".join(_quote(a) for a in args)
+        subprocess.run(
+            [TMUX, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
+            check=True,
+        )
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)
+
+    def type(self, text: str) -> None:
+        subprocess.run([TMUX, "send-keys", "-t", self.name, "-l", text], check=True)
+
+    def screen(self) -> str:
+        result = subprocess.run(
+            [TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=False
+        )
+        return result.stdout
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def alive(self) -> bool:
+        return (
+            subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode == 0
+        )
+
+    def stop(self) -> None:
+        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    recorder = tmp_path / "browser.sh"
+    recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {_quote(str(tmp_path / "opened.txt"))}\n')
+    recorder.chmod(0o755)
+    return {
+        "TICKERTAPE_CACHE_DIR": str(tmp_path / "cache"),
+        "TICKERTAPE_DATA_DIR": str(tmp_path / "data"),
+        "BROWSER": str(recorder),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+    }
+
+
+@pytest.fixture
+def terminal(env: dict[str, str]) -> Iterator[Terminal]:
+    session = Terminal(f"tickertape-{uuid.uuid4().hex[:8]}", env)
+    yield session
+    session.stop()
+
+
+def test_reader_shows_newest_article_opens_link_and_filters(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    index = write_index(tmp_path / "index")
+    terminal.start(str(index))
+    screen = terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    # The newest article is selected and its text shown.
+    assert "Chipmakers rally as export rules ease" in screen
+    terminal.wait_for(lambda s: "Trainium" in s or "export licences" in s, "the article body")
+
+    terminal.keys("o")
+    opened = tmp_path / "opened.txt"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not opened.exists():
+        time.sleep(0.1)
+    assert opened.read_text().strip() == "https://news.example/chips/rally"
+
+    terminal.keys("/")
+    terminal.type("ticker:AMZN")
+    terminal.wait_for(lambda s: "2 of 6 articles" in s, "the filter to apply")
+    terminal.keys("Escape")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and terminal.alive():
+        time.sleep(0.1)
+    assert not terminal.alive()
+
+
+def test_star_survives_a_restart_and_is_found_by_the_command_line(
+    terminal: Terminal, env: dict[str, str], tmp_path: Path
+) -> None:
+    index = write_index(tmp_path / "index")
+    terminal.start(str(index))
+    terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    terminal.keys("*")
+    terminal.wait_for(lambda s: "★" in s, "the star marker")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and terminal.alive():
+        time.sleep(0.1)
+
+    result = subprocess.run(
+        [str(COMMAND), "list", str(index), "-q", "is:starred", "--format", "jsonl"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert "Chipmakers rally as export rules ease" in lines[0]
+
+
+def test_hostile_titles_leave_the_terminal_untouched(terminal: Terminal, tmp_path: Path) -> None:
+    index = tmp_path / "hostile"
+    index.mkdir()
+    (index / "001_aaaaaaaaaaaaaaaa.txt").write_bytes(
+        b"link: javascript:alert(1)\n\ntitle: \x1b]0;pwned\x07[@click=app.quit]boom[/] \xe2\x80\xaeevil\n\n"
+        b"publishDate: 2024-12-03T10:00:00Z\n\ncontent: <p>\x1b]52;c;cHduZWQ=\x07 &#27;[2J body</p>\n"
+    )
+    terminal.start(str(index))
+    screen = terminal.wait_for(lambda s: "1 article" in s, "the list to load")
+    assert "[@click=app.quit]boom[/]" in screen
+    title = subprocess.run(
+        [TMUX, "display-message", "-p", "-t", terminal.name, "#{pane_title}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "pwned" not in title
+    terminal.keys("o")
+    terminal.wait_for(lambda s: "Not opened" in s, "the refusal")
+    assert not (tmp_path / "opened.txt").exists()
+    assert terminal.alive()
