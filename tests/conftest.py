@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,13 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own cache and state directories, never the user's."""
     base = tmp_path_factory.mktemp("tickertape-home")
     monkeypatch.setenv("TICKERTAPE_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("TICKERTAPE_DATA_DIR", str(base / "data"))
-    yield
 
 
 @pytest.fixture

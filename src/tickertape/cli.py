@@ -52,7 +52,10 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tickertape {__version__}")
     if command is None:
         parser.add_argument(
-            "paths", nargs="*", metavar="PATH", help="index folder or file (default: the sample index)"
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="index folder or file (default: the sample index)",
         )
         return parser
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)

@@ -178,8 +178,13 @@ def test_unreadable_date_is_dropped_with_a_warning(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("positive", "positive"), ("NEGATIVE", "negative"), (" Neutral ", "neutral"),
-     ("Somewhat-Bullish", "Somewhat-Bullish"), ("", "")],
+    [
+        ("positive", "positive"),
+        ("NEGATIVE", "negative"),
+        (" Neutral ", "neutral"),
+        ("Somewhat-Bullish", "Somewhat-Bullish"),
+        ("", ""),
+    ],
 )
 def test_sentiment_labels_are_normalised_or_kept(tmp_path: Path, raw: str, expected: str) -> None:
     article = one(tmp_path, f"title: T\n\nsentiment: {raw}\n\ncontent: x")
@@ -224,7 +229,7 @@ def test_confidence_in_range_is_kept(tmp_path: Path, raw: str, value: float) -> 
         ("", []),
         ("['https://a/1.png', 'https://a/2.png']", ["https://a/1.png", "https://a/2.png"]),
         ('["https://a/1.png", "https://a/2.png"]', ["https://a/1.png", "https://a/2.png"]),
-        ("[\"https://a/it's.png\"]", ["https://a/it's.png"]),
+        ('["https://a/it\'s.png"]', ["https://a/it's.png"]),
         (r"['https://a/it\'s.png']", ["https://a/it's.png"]),
         (r"['https://a/\x41\u00e9.png']", ["https://a/Aé.png"]),
         ("[u'https://a/1.png',]", ["https://a/1.png"]),
@@ -255,9 +260,7 @@ def test_images_list_literals_are_read_as_data(
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
     ],
 )
-def test_malformed_images_give_no_images_and_a_warning(
-    tmp_path: Path, raw: str
-) -> None:
+def test_malformed_images_give_no_images_and_a_warning(tmp_path: Path, raw: str) -> None:
     result = read(tmp_path, f"title: T\n\npublishDate: 2024-01-01\n\nimages: {raw}\n\ncontent: x")
     assert result.articles[0].images == []
     [warning] = reasons(result)

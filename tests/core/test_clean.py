@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import unicodedata
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -431,14 +432,23 @@ def test_html_to_text_gives_one_line_per_paragraph() -> None:
     assert html_to_text(html) == "Title\none & two\ntop level\nnext\nitem"
 
 
-def test_html_to_text_survives_lxml_refusing_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lxml import etree
+def test_html_to_text_gives_the_same_text_from_many_threads() -> None:
+    bodies = [
+        f"<p>body {n} &amp; <b>more</b></p>\n<p>second {n}</p>" * (n % 7 + 1) for n in range(200)
+    ]
+    expected = [html_to_text(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(html_to_text, bodies)) == expected
 
-    def refuse(*args: object, **kwargs: object) -> None:
+
+def test_html_to_text_survives_lxml_refusing_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tickertape.core import clean
+
+    def refuse() -> None:
         raise ValueError("refused")
 
-    monkeypatch.setattr(etree, "HTMLParser", refuse)
-    assert html_to_text("<p>a &amp; b</p><script>LEAK</script>") == "a & b"
+    monkeypatch.setattr(clean, "_text_parser", refuse)
+    assert html_to_text("<p>a &amp; b&#27;[31m</p><script>LEAK</script>") == "a & b[31m"
 
 
 # -- plain text for pipes ----

@@ -179,9 +179,18 @@ def _unsafe_characters(text: str, *, multi_line: bool) -> list[str]:
 
 def _assert_fields_are_safe(article: Article) -> None:
     one_line = [
-        article.id, article.link, article.source, article.title, article.summary,
-        article.language, article.sentiment, *article.images, *article.tickers,
-        *article.extra.keys(), *article.extra.values(), *article.warnings,
+        article.id,
+        article.link,
+        article.source,
+        article.title,
+        article.summary,
+        article.language,
+        article.sentiment,
+        *article.images,
+        *article.tickers,
+        *article.extra.keys(),
+        *article.extra.values(),
+        *article.warnings,
     ]
     for value in one_line:
         assert _unsafe_characters(value, multi_line=False) == [], value
@@ -190,11 +199,45 @@ def _assert_fields_are_safe(article: Article) -> None:
         assert 0.0 <= article.confidence <= 1.0
 
 
-_FIELD_NAMES = ["title", "Title", "link", "source", "summary", "publishDate", "language",
-                "sentiment", "confidence", "images", "content", "author", "x-y"]
+_FIELD_NAMES = [
+    "title",
+    "Title",
+    "link",
+    "source",
+    "summary",
+    "publishDate",
+    "language",
+    "sentiment",
+    "confidence",
+    "images",
+    "content",
+    "author",
+    "x-y",
+]
 _NASTY = st.sampled_from(
-    ["\x1b[31m", "\x1b]0;t\x07", "\x9b", "\u202e", "\u200b", "&#27;", "&#x9b;", "\r", "\r\n",
-     "\n", "\n\n", ": ", "[", "]", "'", '"', "\\", "\x00", "\ufeff", "\u2028", "[@click=x]"]
+    [
+        "\x1b[31m",
+        "\x1b]0;t\x07",
+        "\x9b",
+        "\u202e",
+        "\u200b",
+        "&#27;",
+        "&#x9b;",
+        "\r",
+        "\r\n",
+        "\n",
+        "\n\n",
+        ": ",
+        "[",
+        "]",
+        "'",
+        '"',
+        "\\",
+        "\x00",
+        "\ufeff",
+        "\u2028",
+        "[@click=x]",
+    ]
 )
 _ARTICLE_LIKE = st.lists(
     st.one_of(st.sampled_from(_FIELD_NAMES).map(lambda key: f"\n\n{key}: "), _NASTY, st.text()),

@@ -7,17 +7,17 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from tickertape.core import loader
-from tickertape.core.formats import read_file
+from tickertape.core.formats import ReadResult, read_file
 from tickertape.core.index import SORT_KEYS, IndexCache, RefreshProgress
 from tickertape.core.index_schema import SCHEMA_VERSION
-from tickertape.core.query import compile_query, parse
+from tickertape.core.query import CompiledQuery, compile_query, parse
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -93,12 +93,11 @@ def cache(index: Path, cache_dir: Path) -> Iterator[IndexCache]:
     opened.close()
 
 
-def titles(cache: IndexCache, rowids: object) -> list[str]:
-    assert isinstance(rowids, list | tuple) or hasattr(rowids, "__getitem__")
-    return [row.title for row in cache.rows(list(rowids))]  # type: ignore[call-overload]
+def titles(cache: IndexCache, rowids: Sequence[int]) -> list[str]:
+    return [row.title for row in cache.rows(rowids)]
 
 
-def q(text: str) -> object:
+def q(text: str) -> CompiledQuery:
     return compile_query(parse(text))
 
 
@@ -129,7 +128,9 @@ def test_cache_lives_in_the_cache_dir_named_by_index_key(index: Path, cache_dir:
         assert cache.db_path.is_file()
 
 
-def test_env_var_chooses_the_cache_dir(index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_var_chooses_the_cache_dir(
+    index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TICKERTAPE_CACHE_DIR", str(tmp_path / "elsewhere"))
     with IndexCache.open(index) as cache:
         assert cache.db_path.parent == tmp_path / "elsewhere"
@@ -162,21 +163,28 @@ def test_full_text_search_finds_title_summary_and_body(cache: IndexCache) -> Non
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the path of every file the cache parses."""
     seen: list[str] = []
-    original = loader.read_file
 
-    def counting(data: bytes, rel_path: str) -> object:
+    def counting(data: bytes, rel_path: str) -> ReadResult:
         seen.append(rel_path)
-        return original(data, rel_path)
+        return read_file(data, rel_path)
 
-    monkeypatch.setattr(loader, "read_file", counting)
+    monkeypatch.setattr("tickertape.core.loader.read_file", counting)
     return seen
 
 
 def test_refresh_reads_only_new_and_changed_files(
     index: Path, cache: IndexCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(index, "c/005_00000000000000e5.txt", article_text("Fresh story", published="2024-06-01T00:00:00Z"))
-    changed = write(index, "a/002_00000000000000b2.txt", article_text("banks recover", published="2024-05-01T09:00:00Z"))
+    write(
+        index,
+        "c/005_00000000000000e5.txt",
+        article_text("Fresh story", published="2024-06-01T00:00:00Z"),
+    )
+    changed = write(
+        index,
+        "a/002_00000000000000b2.txt",
+        article_text("banks recover", published="2024-05-01T09:00:00Z"),
+    )
     bump_mtime(changed)
     (index / "b/003_00000000000000c3.txt").unlink()
     seen = count_reads(monkeypatch)
@@ -195,7 +203,9 @@ def test_refresh_reads_only_new_and_changed_files(
     assert cache.fts_ready()
 
 
-def test_refresh_without_changes_reads_nothing(cache: IndexCache, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refresh_without_changes_reads_nothing(
+    cache: IndexCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen = count_reads(monkeypatch)
     stats = cache.refresh()
     assert (stats.added, stats.changed, stats.removed, stats.articles) == (0, 0, 0, 4)
@@ -206,7 +216,11 @@ def test_a_reader_sees_the_refresh_of_another_instance(index: Path, cache_dir: P
     with IndexCache.open(index, cache_dir=cache_dir) as reader:
         reader.refresh()
         assert len(reader.select()) == 4
-        write(index, "c/new_00000000000000f6.txt", article_text("Late news", published="2025-01-01T00:00:00Z"))
+        write(
+            index,
+            "c/new_00000000000000f6.txt",
+            article_text("Late news", published="2025-01-01T00:00:00Z"),
+        )
         with IndexCache.open(index, cache_dir=cache_dir) as writer:
             writer.refresh()
         assert titles(reader, reader.select(limit=1)) == ["Late news"]
@@ -241,8 +255,12 @@ def _damage_foreign(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("damage", [_damage_garbage, _damage_truncate, _damage_version, _damage_foreign])
-def test_a_damaged_cache_is_rebuilt_with_a_notice(index: Path, cache_dir: Path, damage: object) -> None:
+@pytest.mark.parametrize(
+    "damage", [_damage_garbage, _damage_truncate, _damage_version, _damage_foreign]
+)
+def test_a_damaged_cache_is_rebuilt_with_a_notice(
+    index: Path, cache_dir: Path, damage: object
+) -> None:
     with IndexCache.open(index, cache_dir=cache_dir) as cache:
         cache.refresh()
         path = cache.db_path
@@ -313,9 +331,16 @@ def test_the_cache_never_writes_into_the_index_folder(index: Path, cache_dir: Pa
 
 def test_two_instances_one_refreshing_one_selecting(index: Path, cache_dir: Path) -> None:
     for n in range(40):
-        write(index, f"bulk/{n:03d}_{n:016x}.txt", article_text(f"Bulk {n}", published=f"2023-01-{n % 28 + 1:02d}T00:00:00Z"))
+        write(
+            index,
+            f"bulk/{n:03d}_{n:016x}.txt",
+            article_text(f"Bulk {n}", published=f"2023-01-{n % 28 + 1:02d}T00:00:00Z"),
+        )
     errors: list[BaseException] = []
-    with IndexCache.open(index, cache_dir=cache_dir) as reader, IndexCache.open(index, cache_dir=cache_dir) as writer:
+    with (
+        IndexCache.open(index, cache_dir=cache_dir) as reader,
+        IndexCache.open(index, cache_dir=cache_dir) as writer,
+    ):
         done = threading.Event()
 
         def refresh() -> None:
@@ -379,8 +404,8 @@ def sortable(tmp_path: Path, cache_dir: Path) -> Iterator[IndexCache]:
         yield cache
 
 
-def ids(cache: IndexCache, rowids: object) -> list[str]:
-    return [row.id[-2:] for row in cache.rows(list(rowids))]  # type: ignore[call-overload]
+def ids(cache: IndexCache, rowids: Sequence[int]) -> list[str]:
+    return [row.id[-2:] for row in cache.rows(rowids)]
 
 
 EXPECTED = {
@@ -394,14 +419,21 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("key", SORT_KEYS)
-def test_each_sort_key_orders_with_stable_ties_and_missing_last(sortable: IndexCache, key: str) -> None:
+def test_each_sort_key_orders_with_stable_ties_and_missing_last(
+    sortable: IndexCache, key: str
+) -> None:
     assert ids(sortable, sortable.select(sort=key)) == EXPECTED[key]
     assert ids(sortable, sortable.select(sort=key, reverse=True)) == EXPECTED[key][::-1]
     # A filtered result keeps the same order.
     assert ids(sortable, sortable.select(q("common"), sort=key)) == EXPECTED[key]
-    assert ids(sortable, sortable.select(q("common"), sort=key, reverse=True)) == EXPECTED[key][::-1]
+    assert (
+        ids(sortable, sortable.select(q("common"), sort=key, reverse=True)) == EXPECTED[key][::-1]
+    )
     assert ids(sortable, sortable.select(sort=key, limit=2)) == EXPECTED[key][:2]
-    assert ids(sortable, sortable.select(q("common"), sort=key, reverse=True, limit=2)) == EXPECTED[key][::-1][:2]
+    assert (
+        ids(sortable, sortable.select(q("common"), sort=key, reverse=True, limit=2))
+        == EXPECTED[key][::-1][:2]
+    )
 
 
 def test_relevance_ranks_matches_and_falls_back_to_date(sortable: IndexCache) -> None:
@@ -421,8 +453,16 @@ def test_the_result_finds_positions_for_the_cursor(sortable: IndexCache) -> None
 
 def test_order_survives_files_added_out_of_date_order(sortable: IndexCache) -> None:
     root = sortable.root
-    write(root, "07_0000000000000007.txt", article_text("oldest", published="2020-01-01T00:00:00Z", content="<p>common</p>"))
-    write(root, "08_0000000000000008.txt", article_text("middle", published="2024-01-04T00:00:00Z", content="<p>common</p>"))
+    write(
+        root,
+        "07_0000000000000007.txt",
+        article_text("oldest", published="2020-01-01T00:00:00Z", content="<p>common</p>"),
+    )
+    write(
+        root,
+        "08_0000000000000008.txt",
+        article_text("middle", published="2024-01-04T00:00:00Z", content="<p>common</p>"),
+    )
     sortable.refresh()
     expected = ["01", "04", "08", "02", "03", "06", "07", "05"]
     assert ids(sortable, sortable.select()) == expected
@@ -485,7 +525,9 @@ def test_an_id_clash_gives_the_later_path_its_path_hash(tmp_path: Path, cache_di
         later = cache.rows(cache.find(path_id("b/001_00000000000000aa.txt")))
         assert later[0].title == "second path"
         assert later[0].n_warnings == 1
-        assert [p.path for p in cache.problems() if p.field == "id"] == ["b/001_00000000000000aa.txt"]
+        assert [p.path for p in cache.problems() if p.field == "id"] == [
+            "b/001_00000000000000aa.txt"
+        ]
         # The same as loading the whole index in memory.
         loaded = loader.load_index(root)
         assert sorted((a.id, a.path) for a in loaded.articles) == sorted(
@@ -530,7 +572,9 @@ def test_facets_stats_and_ticker_stats(cache: IndexCache) -> None:
     assert cache.ticker_stats() == {"NVDA.O": (1, 1.0), "AAPL.O": (1, 0.0)}
 
 
-def test_flags_from_the_state_store_filter_the_list(index: Path, cache_dir: Path, tmp_path: Path) -> None:
+def test_flags_from_the_state_store_filter_the_list(
+    index: Path, cache_dir: Path, tmp_path: Path
+) -> None:
     from tickertape.core.state import StateStore
 
     state = StateStore.open(tmp_path / "state")
@@ -545,18 +589,22 @@ def test_flags_from_the_state_store_filter_the_list(index: Path, cache_dir: Path
 
 
 def test_a_one_file_index(tmp_path: Path, cache_dir: Path) -> None:
-    path = write(tmp_path, "single_00000000000000ab.txt", article_text("Alone", content="<p>solo body</p>"))
+    path = write(
+        tmp_path, "single_00000000000000ab.txt", article_text("Alone", content="<p>solo body</p>")
+    )
     with IndexCache.open(path, cache_dir=cache_dir) as cache:
         cache.refresh()
         (rowid,) = cache.select(q("solo"))
         assert "solo body" in cache.load_article(rowid).content
 
 
-# -- the benchmark corpus ---------------------------------------------------------------------------
+# -- the benchmark corpus ---------------------------------------------------------------
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_corpus", REPO / "benchmarks" / "generate_corpus.py")
+    spec = importlib.util.spec_from_file_location(
+        "generate_corpus", REPO / "benchmarks" / "generate_corpus.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -50,6 +50,13 @@ def test_clean_field_leaves_nothing_unsafe_even_from_entities(text: str) -> None
     assert unsafe_characters(clean_field(text, inline=False)) == []
 
 
+@given(hostile_text)
+def test_clean_text_is_returned_unchanged_by_the_fast_path(text: str) -> None:
+    # A NUL forces every pass to run; it is removed and affects nothing else.
+    assert sanitize(text) == sanitize(text + "\x00")
+    assert sanitize(sanitize(text)) == sanitize(text)
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

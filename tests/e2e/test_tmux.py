@@ -22,9 +22,11 @@ from tests.ui.articles import write_index
 
 pytestmark = pytest.mark.e2e
 
-TMUX = shutil.which("tmux")
-if TMUX is None:
-    pytest.skip("tmux is not installed: the end-to-end tests need a real terminal", allow_module_level=True)
+TMUX = shutil.which("tmux") or ""
+if not TMUX:
+    pytest.skip(
+        "tmux is not installed: the end-to-end tests need a real terminal", allow_module_level=True
+    )
 
 COMMAND = Path(sys.executable).with_name("tickertape")
 
@@ -52,9 +54,12 @@ class Terminal:
 
     def screen(self) -> str:
         result = subprocess.run(
-            [TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=False
+            [TMUX, "capture-pane", "-p", "-t", self.name],
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        return result.stdout
+        return str(result.stdout)
 
     def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -68,7 +73,8 @@ class Terminal:
 
     def alive(self) -> bool:
         return (
-            subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode == 0
+            subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode
+            == 0
         )
 
     def stop(self) -> None:
@@ -82,7 +88,9 @@ def _quote(text: str) -> str:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     recorder = tmp_path / "browser.sh"
-    recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> {_quote(str(tmp_path / "opened.txt"))}\n')
+    recorder.write_text(
+        f'#!/bin/sh\nprintf "%s\\n" "$1" >> {_quote(str(tmp_path / "opened.txt"))}\n'
+    )
     recorder.chmod(0o755)
     return {
         "TICKERTAPE_CACHE_DIR": str(tmp_path / "cache"),
@@ -124,6 +132,7 @@ def test_reader_shows_newest_article_opens_link_and_filters(
     terminal.type("ticker:AMZN")
     terminal.wait_for(lambda s: "2 of 6 articles" in s, "the filter to apply")
     terminal.keys("Escape")
+    time.sleep(0.5)  # a lone ESC is told from an escape sequence by a pause
     terminal.keys("q")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and terminal.alive():
@@ -160,8 +169,10 @@ def test_hostile_titles_leave_the_terminal_untouched(terminal: Terminal, tmp_pat
     index = tmp_path / "hostile"
     index.mkdir()
     (index / "001_aaaaaaaaaaaaaaaa.txt").write_bytes(
-        b"link: javascript:alert(1)\n\ntitle: \x1b]0;pwned\x07[@click=app.quit]boom[/] \xe2\x80\xaeevil\n\n"
-        b"publishDate: 2024-12-03T10:00:00Z\n\ncontent: <p>\x1b]52;c;cHduZWQ=\x07 &#27;[2J body</p>\n"
+        b"link: javascript:alert(1)\n\n"
+        b"title: \x1b]0;pwned\x07[@click=app.quit]boom[/] \xe2\x80\xaeevil\n\n"
+        b"publishDate: 2024-12-03T10:00:00Z\n\n"
+        b"content: <p>\x1b]52;c;cHduZWQ=\x07 &#27;[2J body</p>\n"
     )
     terminal.start(str(index))
     screen = terminal.wait_for(lambda s: "1 article" in s, "the list to load")

@@ -48,8 +48,9 @@ ARTICLES: list[dict[str, str]] = [
         "sentiment": "negative",
         "confidence": "0.81",
         "content": (
-            f"The retailer, which competes with Amazon {TICKER.format('AMZN.O')}, cut its outlook.\n"
-            "<blockquote>Demand cooled in the last two weeks, the chief executive said.</blockquote>"
+            f"The retailer, which competes with Amazon {TICKER.format('AMZN.O')}, "
+            "cut its outlook.\n<blockquote>Demand cooled in the last two weeks, "
+            "the chief executive said.</blockquote>"
         ),
     },
     {
@@ -61,7 +62,10 @@ ARTICLES: list[dict[str, str]] = [
         "publishDate": "2024-11-20T07:45:00Z",
         "sentiment": "neutral",
         "confidence": "0.55",
-        "content": f"Exxon {TICKER.format('XOM.N')} shares were flat.\n<pre>Brent   73.10\nWTI     69.40</pre>",
+        "content": (
+            f"Exxon {TICKER.format('XOM.N')} shares were flat.\n"
+            "<pre>Brent   73.10\nWTI     69.40</pre>"
+        ),
     },
     {
         "name": "005_e5e5e5e5e5e5e5e5.txt",

@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
     output = Path(args.output).expanduser()
     if not output.parent.is_dir():
-        raise UsageError(f"tickertape export: no such folder: {sanitize_inline(str(output.parent))}")
+        raise UsageError(
+            f"tickertape export: no such folder: {sanitize_inline(str(output.parent))}"
+        )
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
     cache = open_index(root)
@@ -55,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         atomic_write_text(output, buffer.getvalue())
     except OSError as error:
-        raise CommandFailed(f"cannot write {sanitize_inline(str(output))}: {error.strerror}") from None
+        raise CommandFailed(
+            f"cannot write {sanitize_inline(str(output))}: {error.strerror}"
+        ) from None
     noun = "article" if len(records) == 1 else "articles"
     sys.stderr.write(f"wrote {len(records):,} {noun} to {sanitize_inline(str(output))}\n")
     return 0

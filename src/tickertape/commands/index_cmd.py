@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             stats = _refresh(cache)
         except (OSError, sqlite3.Error) as error:
-            raise CommandFailed(f"the cache could not be built: {sanitize_inline(str(error))}") from None
+            raise CommandFailed(
+                f"the cache could not be built: {sanitize_inline(str(error))}"
+            ) from None
         _print_notices(cache.notices[shown:])
         full_text = "" if cache.fts_ready() else " (full-text search not complete yet)"
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from tickertape.commands.common import (
     UsageError,
@@ -15,6 +16,9 @@ from tickertape.commands.common import (
     report_problems,
 )
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
+
+if TYPE_CHECKING:
+    from tickertape.core.query import CompiledQuery
 
 SORTS = ("date", "title", "source", "sentiment", "confidence", "relevance")
 
@@ -39,7 +43,7 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reverse", action="store_true", help="reverse the order")
 
 
-def compile_from_args(text: str) -> object:
+def compile_from_args(text: str) -> CompiledQuery:
     """Parse and compile ``-q``; a bad query is a usage error with its position."""
     from tickertape.core.query import QueryError, compile_query, parse
 
@@ -57,10 +61,9 @@ def run(args: argparse.Namespace) -> int:
     cache = open_index(root)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
-        rowids = cache.select(compiled, sort=args.sort, reverse=args.reverse, limit=args.limit)  # type: ignore[arg-type]
+        rowids = cache.select(compiled, sort=args.sort, reverse=args.reverse, limit=args.limit)
         records = [
-            article_record(article, str(root / article.path))
-            for article in cache.articles(rowids)
+            article_record(article, cache.file_path(article.path)) for article in cache.articles(rowids)
         ]
     finally:
         cache.close()

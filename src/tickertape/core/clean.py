@@ -122,7 +122,6 @@ _CUT_TAG = re.compile(
 )
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")  # what is left after sanitize
-_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NEWLINE_RUN = re.compile(r" *\n[ \n]*")
 _NOT_WORDS = re.compile(r"[\s()\[\],.;:]*")
 
@@ -174,7 +173,7 @@ class _Builder:
 
     # -- text ------------------------------------------------------------------------
     def text(self, raw: str, ctx: _Context) -> None:
-        text = _sanitize(raw)
+        text = sanitize(raw)
         if ctx.pre:
             self._add(text, ctx)
             return
@@ -504,7 +503,7 @@ def clean_html(html: str, *, max_chars: int = MAX_BODY_CHARS) -> CleanedArticle:
     if truncated:
         html = html[:max_chars]
     # Raw controls, escape sequences and lone surrogates go first: parsers choke on some.
-    html = _drop_cut_tags(_sanitize(html))
+    html = _drop_cut_tags(sanitize(html))
     if "<" not in html:  # plain text: nothing to parse
         return _plain_article(html_lib.unescape(html), truncated)
     if _count_start_tags(html) <= MAX_TAGS:
@@ -550,6 +549,7 @@ class _TextCollector:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.skipping = 0
+        self.entities = False  # set when entities may decode to unsafe characters
 
     def start(self, tag: str, attrib: object) -> None:
         if tag in _DROPPED:
@@ -564,11 +564,14 @@ class _TextCollector:
             self.parts.append("\n")
 
     def data(self, data: str) -> None:
-        if not self.skipping:  # entities are decoded by now: each piece is sanitised
-            self.parts.append(_sanitize(data))
+        if not self.skipping:
+            # Piece by piece: a body rarely has more than one unsafe piece (the 1987
+            # newswire ends each one with "&#3;"), and sanitising it alone is cheap.
+            self.parts.append(sanitize(data) if self.entities else data)
 
     def close(self) -> str:
-        return "".join(self.parts)
+        text, self.parts = "".join(self.parts), []  # the parser is kept: do not keep the text
+        return text
 
 
 _TAG_OR_SCRIPT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|\Z)|<[^>]*>?", re.I | re.S)
@@ -582,16 +585,16 @@ def html_to_text(html: str, *, max_chars: int = MAX_BODY_CHARS) -> str:
     over every body when an index is built, so each thread reuses one parser: making
     one costs more than parsing a short body.
     """
-    html = _drop_cut_tags(_sanitize(html[:max_chars]))
+    html = _drop_cut_tags(sanitize(html[:max_chars]))
     if "<" in html or "&" in html:
         try:
             parser, target = _text_parser()
-            target.parts, target.skipping = [], 0
+            target.parts, target.skipping, target.entities = [], 0, "&" in html
             parser.feed(html)
             text = parser.close()
         except Exception:  # lxml refused the input: a crude strip is better than nothing
             _text_parsers.cached = None
-            text = _sanitize(html_lib.unescape(_TAG_OR_SCRIPT.sub(" ", html)))
+            text = sanitize(html_lib.unescape(_TAG_OR_SCRIPT.sub(" ", html)))
     else:
         text = html
     if not isinstance(text, str):
@@ -612,14 +615,6 @@ def _text_parser() -> tuple[Any, _TextCollector]:
         )  # fmt: skip
         cached = _text_parsers.cached = (parser, target)
     return cached
-
-
-def _sanitize(text: str) -> str:
-    """:func:`sanitize`, skipped for ASCII without controls (it could change nothing):
-    its four passes cost more than parsing a 1987 newswire body."""
-    if text.isascii() and not _ASCII_CONTROLS.search(text):
-        return text
-    return sanitize(text)
 
 
 def blocks_to_plain(cleaned: CleanedArticle) -> str:

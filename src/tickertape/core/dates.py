@@ -37,9 +37,7 @@ _REUTERS = re.compile(
 )
 _EPOCH_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # RFC 2822 carries a month name; checked before handing over to the email parser.
-_RFC2822_HINT = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}"
-)
+_RFC2822_HINT = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 # The leading date of a value followed by noise (Reuters SGML: "...42.83&#5;&#5;RM").
 # The noise must not start with a digit or a colon, so "605:12:19" never reads as 60.
 _LEADING_DATE = re.compile(
@@ -176,7 +174,13 @@ def _from_parts(match: re.Match[str], month: int) -> datetime | None:
     if second == 60:
         second = 59  # a leap second: the nearest instant datetime can hold
     when = datetime(
-        int(groups["y"]), month, int(groups["d"]), hour, minute, second, microsecond,
+        int(groups["y"]),
+        month,
+        int(groups["d"]),
+        hour,
+        minute,
+        second,
+        microsecond,
         tzinfo=_zone(groups.get("zone")),
     )
     if next_day:

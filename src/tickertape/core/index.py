@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Final, overload
 from tickertape.core.article import Article, Problem
 from tickertape.core.index_build import Counts, Refresher, from_ms
 from tickertape.core.index_schema import (
+    ORDER_FROM,
     ORDER_TERMS,
     STAGE_BASE,
     Unusable,
@@ -57,13 +58,16 @@ SORT_KEYS: Final = ("date", "title", "source", "sentiment", "confidence")
 """Sort keys of :meth:`IndexCache.select`; ``"relevance"`` too when a query has words."""
 _CHUNK: Final = 500
 _ROW_COLUMNS: Final = (
-    "rowid, id, rel, link, source, title, summary, published, language, sentiment, "
-    "confidence, tickers, json_array_length(warnings)"
+    "a.rowid, a.id, a.rel, d.link, a.source, d.title, d.summary, a.published, a.language, "
+    "a.sentiment, a.confidence, a.tickers, a.n_warnings"
 )
 _ARTICLE_COLUMNS: Final = (
-    "rowid, id, rel, ordinal, link, source, title, summary, published, language, "
-    "sentiment, confidence, tickers, images, extra, warnings"
+    "a.rowid, a.id, a.rel, a.ordinal, d.link, a.source, d.title, d.summary, a.published, "
+    "a.language, a.sentiment, a.confidence, a.tickers, d.images, d.extra, d.warnings"
 )
+# The compiler's SQL for a query of words alone: answered from the FTS index directly,
+# which skips probing the articles table once per match (4x faster on broad words).
+_PLAIN_MATCH: Final = "a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
 _SCORE_SQL: Final = (
     "CASE a.sentiment WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 "
     "WHEN 'neutral' THEN 0.0 END"
@@ -204,6 +208,7 @@ class IndexCache:
         self._temp_dir = temp_dir
         self._derived = _Derived()
         self._root_text = str(root.expanduser().resolve())
+        self._state_path: Path | None = None
 
     # -- opening --------------------------------------------------------------
 
@@ -248,6 +253,7 @@ class IndexCache:
         from tickertape.core.state import empty_flag_tables_sql, flag_views_sql
 
         conn = self._conn
+        self._state_path = state_path
         if state_path is not None and Path(state_path).is_file():
             try:
                 conn.execute("ATTACH DATABASE ? AS state", (str(state_path),))
@@ -356,7 +362,7 @@ class IndexCache:
             notices: list[str] = []
             self._conn = _open_or_rebuild(self.db_path, self._root_text, notices)
             self._derived = _Derived()
-        self._attach_state(None)
+        self._attach_state(self._state_path)
 
     # -- state of the cache --------------------------------------------------------
 
@@ -441,19 +447,25 @@ class IndexCache:
                 return result if limit is None else Rowids(array("q", result[:limit]))
             if not dense:
                 return self._select_sql(where, params, sort, reverse, limit)
-            matches = [r for (r,) in self._conn.execute(
-                f"SELECT a.rowid FROM articles AS a WHERE {where}", params  # noqa: S608
-            )]  # fmt: skip
+            rank = self._rank(derived, sort)
+            if where == _PLAIN_MATCH:
+                # Stale entries of deleted rows have no rank (-1) or lie past the end.
+                top = len(rank)
+                fts = self._conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", params)
+                matches = [r for (r,) in fts if r < top and rank[r] >= 0]
+            else:
+                sql = f"SELECT a.rowid FROM articles AS a WHERE {where}"
+                matches = [r for (r,) in self._conn.execute(sql, params)]
             # Results come in rowid order, and rowid order is (close to) date order, so
             # this sort is close to linear for dates; other keys pay n log n.
-            matches.sort(key=self._rank(derived, sort).__getitem__)
+            matches.sort(key=rank.__getitem__)
             result = Rowids(array("q", matches), reverse)
             return result if limit is None else Rowids(array("q", result[:limit]))
 
     def _select_sql(
         self, where: str, params: tuple[object, ...], sort: str, reverse: bool, limit: int | None
     ) -> Rowids:
-        sql = f"SELECT a.rowid FROM articles AS a WHERE {where} ORDER BY {order_by(sort, reverse)}"  # noqa: S608
+        sql = f"SELECT a.rowid FROM {ORDER_FROM} WHERE {where} ORDER BY {order_by(sort, reverse)}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return Rowids(array("q", [r for (r,) in self._conn.execute(sql, params)]))
@@ -463,7 +475,7 @@ class IndexCache:
     ) -> Rowids:
         direction = "DESC" if reverse else "ASC"
         sql = (
-            "SELECT a.rowid FROM articles AS a "  # noqa: S608
+            "SELECT a.rowid FROM articles AS a "
             "JOIN (SELECT rowid, rank FROM fts WHERE fts MATCH ?) AS f ON f.rowid = a.rowid "
             f"WHERE {where} ORDER BY f.rank {direction}, {order_by('date', reverse)}"
         )
@@ -506,8 +518,9 @@ class IndexCache:
         rank = derived.ranks.get(key)
         if rank is None:
             order = self._order(derived, key, compute=True)
-            assert order is not None and derived.max_rowid is not None
-            rank = array("q", bytes(8 * (derived.max_rowid + 1)))
+            top = self._conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
+            assert order is not None
+            rank = array("q", [-1]) * (max(int(top[0]), max(order, default=0)) + 1)
             for position, rowid in enumerate(order):
                 rank[rowid] = position
             derived.ranks[key] = rank
@@ -524,8 +537,8 @@ class IndexCache:
                 part = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(part))
                 for row in self._conn.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM articles WHERE rowid IN ({marks})",
-                    part,  # noqa: S608
+                    f"SELECT {_ROW_COLUMNS} FROM {ORDER_FROM} WHERE a.rowid IN ({marks})",
+                    part,
                 ):
                     found[row[0]] = ArticleRow(
                         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
@@ -542,8 +555,8 @@ class IndexCache:
                 part = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(part))
                 for row in self._conn.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN ({marks})",
-                    part,  # noqa: S608
+                    f"SELECT {_ARTICLE_COLUMNS} FROM {ORDER_FROM} WHERE a.rowid IN ({marks})",
+                    part,
                 ):
                     found[row[0]] = _article_from_row(row)
         return [found[r] for r in wanted if r in found]
@@ -563,8 +576,8 @@ class IndexCache:
 
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {_ARTICLE_COLUMNS}, claim FROM articles WHERE rowid = ?",
-                (rowid,),  # noqa: S608
+                f"SELECT {_ARTICLE_COLUMNS}, a.claim FROM {ORDER_FROM} WHERE a.rowid = ?",
+                (rowid,),
             ).fetchone()
         if row is None:
             raise KeyError(rowid)
@@ -615,7 +628,8 @@ class IndexCache:
                 )
             ]
             for rel, warnings, claim in self._conn.execute(
-                "SELECT rel, warnings, claim FROM articles WHERE claim IS NOT NULL"
+                "SELECT a.rel, d.warnings, a.claim FROM articles AS a JOIN details AS d "
+                "ON d.rowid = a.rowid WHERE a.claim IS NOT NULL"
             ):
                 for warning in json.loads(warnings):
                     if warning.startswith(f"id: '{claim}' "):
@@ -633,7 +647,7 @@ class IndexCache:
                 derived.ticker_stats = {
                     code: (int(n), None if score is None else float(score))
                     for code, n, score in self._conn.execute(
-                        f"SELECT t.code, count(*), avg({_SCORE_SQL}) FROM tickers AS t "  # noqa: S608
+                        f"SELECT t.code, count(*), avg({_SCORE_SQL}) FROM tickers AS t "
                         "JOIN articles AS a ON a.rowid = t.rowid GROUP BY t.code"
                     )
                 }
@@ -645,7 +659,7 @@ class IndexCache:
         with self._snapshot():
             total = self._conn.execute(
                 f"SELECT count(*) FROM articles AS a WHERE {where}",
-                params,  # noqa: S608
+                params,
             ).fetchone()[0]
             return Facets(
                 int(total),
@@ -676,7 +690,7 @@ class IndexCache:
             "tickers AS t JOIN articles AS a ON a.rowid = t.rowid" if tickers else "articles AS a"
         )
         order = "1 DESC" if by_key else "2 DESC, 1"
-        sql = f"SELECT {expr}, count(*) FROM {source} WHERE {where} GROUP BY 1 ORDER BY {order}"  # noqa: S608
+        sql = f"SELECT {expr}, count(*) FROM {source} WHERE {where} GROUP BY 1 ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return tuple((str(key), int(n)) for key, n in self._conn.execute(sql, params))
@@ -700,7 +714,7 @@ def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.
         except (Unusable, sqlite3.DatabaseError) as error:
             if conn is not None:
                 conn.close()
-            if isinstance(error, sqlite3.DatabaseError) and _is_locked(error) or attempt == 2:
+            if (isinstance(error, sqlite3.DatabaseError) and _is_locked(error)) or attempt == 2:
                 raise
             remove_database(path)
             notices.append(f"The index cache {path.name} {_unusable_reason(error)}; rebuilding it.")
@@ -725,7 +739,7 @@ def _is_locked(error: sqlite3.Error) -> bool:
 
 
 def _compute_order(conn: sqlite3.Connection, key: str) -> array[int]:
-    sql = f"SELECT a.rowid FROM articles AS a ORDER BY {order_by(key)}"  # noqa: S608
+    sql = f"SELECT a.rowid FROM {ORDER_FROM} ORDER BY {order_by(key)}"
     return array("q", [r for (r,) in conn.execute(sql)])
 
 

@@ -39,7 +39,7 @@ from tickertape.core.scan import FileEntry
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 BATCH_ARTICLES: Final = 2000
-FTS_BATCH: Final = 20_000
+FTS_BATCH: Final = 5000
 # Below this many files to read, a process pool costs more to start than it saves.
 POOL_MIN_FILES: Final = 3000
 _TASK_FILES: Final = 250
@@ -66,17 +66,17 @@ class Counts:
 
 def read_files(
     items: Sequence[tuple[str, str, int, int]],
-) -> list[tuple[str, list[Article], list[Problem]]]:
+) -> list[tuple[str, tuple[int, int], list[Article], list[Problem]]]:
     """Read and parse files given as (path, rel, size, mtime_ns); bodies are dropped
     so only metadata crosses the process boundary."""
     from tickertape.core.loader import read_entry
 
-    out: list[tuple[str, list[Article], list[Problem]]] = []
+    out: list[tuple[str, tuple[int, int], list[Article], list[Problem]]] = []
     for path, rel, size, mtime_ns in items:
         result = read_entry(FileEntry(Path(path), rel, size, mtime_ns))
         for article in result.articles:
             article.content = ""
-        out.append((rel, result.articles, result.problems))
+        out.append((rel, (size, mtime_ns), result.articles, result.problems))
     return out
 
 
@@ -214,24 +214,28 @@ class Refresher:
 
     # -- phase 1: scanning ------------------------------------------------------
 
-    def _scan(self) -> tuple[list[FileEntry], list[Problem]]:
+    def _scan(self) -> tuple[list[tuple[str, int, int]], list[Problem]]:
         from tickertape.core.scan import scan_index
 
-        entries: list[FileEntry] = []
+        # Plain tuples, not FileEntry objects: at a million files the difference is
+        # hundreds of megabytes.
+        entries: list[tuple[str, int, int]] = []
         problems: list[Problem] = []
         self.progress("scanning", 0, None)
         for item in scan_index(self.root):
             if isinstance(item, Problem):
                 problems.append(item)
             else:
-                entries.append(item)
+                entries.append((item.rel, item.size, item.mtime_ns))
                 if len(entries) % 5000 == 0:
                     self.progress("scanning", len(entries), None)
                     if self.cancelled():
                         break
         return entries, problems
 
-    def _diff(self, entries: list[FileEntry], scan_problems: list[Problem]) -> list[FileEntry]:
+    def _diff(
+        self, entries: list[tuple[str, int, int]], scan_problems: list[Problem]
+    ) -> list[tuple[str, int, int]]:
         """Delete what is gone or changed; return the files to read, in path order."""
         conn = self.conn
         known = {
@@ -239,18 +243,19 @@ class Refresher:
             for rel, size, mtime in conn.execute("SELECT rel, size, mtime_ns FROM files")
         }
         root_failed = not entries and any(p.path == str(self.root) for p in scan_problems)
-        todo: list[FileEntry] = []
+        todo: list[tuple[str, int, int]] = []
         seen: set[str] = set()
         changed: list[str] = []
         for entry in entries:
-            seen.add(entry.rel)
-            old = known.get(entry.rel)
+            rel = entry[0]
+            seen.add(rel)
+            old = known.get(rel)
             if old is None:
                 todo.append(entry)
                 self.counts.added += 1
-            elif old != (entry.size, entry.mtime_ns):
+            elif old != entry[1:]:
                 todo.append(entry)
-                changed.append(entry.rel)
+                changed.append(rel)
                 self.counts.changed += 1
         removed = (
             [] if root_failed or self.counts.cancelled else [r for r in known if r not in seen]
@@ -285,6 +290,7 @@ class Refresher:
             rowids = [(rowid,) for rowid, _ in rows]
             conn.executemany("DELETE FROM tickers WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
+            conn.executemany("DELETE FROM details WHERE rowid = ?", rowids)
             upto = meta_int(conn, "fts_upto")
             stale = sum(1 for (rowid,) in rowids if rowid <= upto)
             if stale:
@@ -301,7 +307,8 @@ class Refresher:
         conn = self.conn
         for article_id in freed:
             row = conn.execute(
-                "SELECT rowid, warnings FROM articles WHERE claim = ? ORDER BY rel, ordinal LIMIT 1",
+                "SELECT a.rowid, d.warnings FROM articles AS a JOIN details AS d "
+                "ON d.rowid = a.rowid WHERE a.claim = ? ORDER BY a.rel, a.ordinal LIMIT 1",
                 (article_id,),
             ).fetchone()
             if (
@@ -311,13 +318,16 @@ class Refresher:
                 continue
             warnings = [w for w in json.loads(row[1]) if not _is_clash_warning(w, article_id)]
             conn.execute(
-                "UPDATE articles SET id = ?, claim = NULL, warnings = ? WHERE rowid = ?",
-                (article_id, json.dumps(warnings), row[0]),
+                "UPDATE articles SET id = ?, claim = NULL, n_warnings = ? WHERE rowid = ?",
+                (article_id, len(warnings), row[0]),
+            )
+            conn.execute(
+                "UPDATE details SET warnings = ? WHERE rowid = ?", (json.dumps(warnings), row[0])
             )
 
     # -- phase 2: reading ---------------------------------------------------------
 
-    def _read(self, todo: list[FileEntry]) -> None:
+    def _read(self, todo: list[tuple[str, int, int]]) -> None:
         conn = self.conn
         if not todo and meta_int(conn, "built") == 1:
             return
@@ -335,12 +345,14 @@ class Refresher:
         runner = _Runner(use_pool(total))
         done = 0
         try:
-            items = [(str(e.path), e.rel, e.size, e.mtime_ns) for e in todo]
-            identity = {e.rel: (e.size, e.mtime_ns) for e in todo}
+            tasks = (
+                [(self.file_path(rel), rel, size, mtime) for rel, size, mtime in chunk]
+                for chunk in _chunks(todo, _TASK_FILES)
+            )
             self.begin()
-            for results in runner.map(read_files, _chunks(items, _TASK_FILES)):
-                for rel, articles, problems in results:
-                    self._store_file(rel, identity[rel], articles, problems, staging)
+            for results in runner.map(read_files, tasks):
+                for rel, identity, articles, problems in results:
+                    self._store_file(rel, identity, articles, problems, staging)
                     done += 1
                 if self._pending_articles >= BATCH_ARTICLES or not results:
                     self.commit()
@@ -386,21 +398,28 @@ class Refresher:
                 rowid = self._next_stage
                 self._next_stage += 1
             cursor = conn.execute(
-                """INSERT INTO articles(rowid, id, rel, ordinal, link, source, title, summary,
-                    published, language, sentiment, confidence, tickers, images, extra,
-                    warnings, added, claim) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                """INSERT INTO articles(rowid, id, rel, ordinal, published, source, sentiment,
+                    language, confidence, tickers, n_warnings, claim)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
-                    rowid, article.id, rel, article.ordinal, article.link, article.source,
-                    article.title, article.summary, published_ms(article.published),
-                    article.language, article.sentiment, article.confidence,
-                    " ".join(article.tickers), json.dumps(article.images),
-                    json.dumps(article.extra), json.dumps(article.warnings), now, claim,
+                    rowid, article.id, rel, article.ordinal, published_ms(article.published),
+                    article.source, article.sentiment, article.language, article.confidence,
+                    " ".join(article.tickers), len(article.warnings), claim,
+                ),
+            )  # fmt: skip
+            new_rowid = cursor.lastrowid
+            conn.execute(
+                """INSERT INTO details(rowid, link, title, summary, images, extra, warnings,
+                    added) VALUES (?,?,?,?,?,?,?,?)""",
+                (
+                    new_rowid, article.link, article.title, article.summary,
+                    json.dumps(article.images), json.dumps(article.extra),
+                    json.dumps(article.warnings), now,
                 ),
             )  # fmt: skip
             if article.tickers:
                 from tickertape.core.tickers import ticker_base
 
-                new_rowid = cursor.lastrowid
                 conn.executemany(
                     "INSERT INTO tickers(rowid, code, base) VALUES (?, ?, ?)",
                     [
@@ -418,7 +437,9 @@ class Refresher:
         conn = self.conn
         wanted = article.id
         owner = conn.execute(
-            "SELECT rowid, rel, ordinal, warnings FROM articles WHERE id = ?", (wanted,)
+            "SELECT a.rowid, a.rel, a.ordinal, d.warnings FROM articles AS a "
+            "JOIN details AS d ON d.rowid = a.rowid WHERE a.id = ?",
+            (wanted,),
         ).fetchone()
         if owner is None:
             return None
@@ -440,8 +461,11 @@ class Refresher:
         assign_unique_id(stub, owner_of_stub)
         warnings = json.loads(owner_warnings) + stub.warnings
         conn.execute(
-            "UPDATE articles SET id = ?, claim = ?, warnings = ? WHERE rowid = ?",
-            (stub.id, wanted, json.dumps(warnings), owner_rowid),
+            "UPDATE articles SET id = ?, claim = ?, n_warnings = ? WHERE rowid = ?",
+            (stub.id, wanted, len(warnings), owner_rowid),
+        )
+        conn.execute(
+            "UPDATE details SET warnings = ? WHERE rowid = ?", (json.dumps(warnings), owner_rowid)
         )
         return None
 
@@ -459,12 +483,16 @@ class Refresher:
         if low is not None and low < STAGE_BASE:  # some rows already numbered: move all first
             conn.execute("UPDATE articles SET rowid = -rowid")
             conn.execute("UPDATE tickers SET rowid = -rowid")
+            conn.execute("UPDATE details SET rowid = -rowid")
             conn.execute("UPDATE temp.renum SET old = -old")
         conn.execute(
             "UPDATE articles SET rowid = (SELECT new FROM temp.renum WHERE old = articles.rowid)"
         )
         conn.execute(
             "UPDATE tickers SET rowid = (SELECT new FROM temp.renum WHERE old = tickers.rowid)"
+        )
+        conn.execute(
+            "UPDATE details SET rowid = (SELECT new FROM temp.renum WHERE old = details.rowid)"
         )
         conn.execute("DROP TABLE temp.renum")
         conn.execute(
@@ -491,8 +519,9 @@ class Refresher:
         try:
             while True:
                 rows = conn.execute(
-                    "SELECT rowid, rel, ordinal, title, summary FROM articles "
-                    "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    "SELECT a.rowid, a.rel, a.ordinal, d.title, d.summary FROM articles AS a "
+                    "JOIN details AS d ON d.rowid = a.rowid "
+                    "WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
                     (upto, FTS_BATCH),
                 ).fetchall()
                 if not rows:

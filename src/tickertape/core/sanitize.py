@@ -43,6 +43,9 @@ _INVISIBLE = re.compile(
 # Line and paragraph separators end lines in some terminals; they become spaces.
 _SEPARATORS = re.compile("[\u2028\u2029\x85]")
 _CRLF = re.compile(r"\r\n?")
+# Every character any of the passes below acts on (escape sequences start with ESC or a
+# C1 control): text without one is returned as is, after a single scan, not four.
+_ANY_TARGET = re.compile(f"[\r\u2028\u2029\x85]|{_INVISIBLE.pattern}")
 _RUNS_OF_SPACE = re.compile(r"\s+")
 
 
@@ -53,7 +56,7 @@ def sanitize(text: str) -> str:
     paragraph structure survives; everything that a terminal could act on, or that
     hides or reorders text, is gone.
     """
-    if text.isascii() and text.isprintable():
+    if (text.isascii() and text.isprintable()) or _ANY_TARGET.search(text) is None:
         return text
     text = _CRLF.sub("\n", text)
     text = _SEPARATORS.sub(" ", text)
@@ -73,4 +76,3 @@ def clean_field(raw: str, *, inline: bool = True) -> str:
     """Decode HTML entities, then sanitise: ``&#27;`` must not survive as ESC."""
     decoded = html.unescape(raw) if "&" in raw else raw
     return sanitize_inline(decoded) if inline else sanitize(decoded).strip()
-

@@ -8,14 +8,17 @@ The list paints from the cache before any file is re-scanned.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar
 
@@ -24,7 +27,7 @@ from tickertape.core.clean import CleanedArticle, clean_html
 from tickertape.core.index import ArticleRow, IndexCache, RefreshProgress
 from tickertape.core.links import check_link
 from tickertape.core.query import QUERY_HELP, QueryError, add_term, compile_query, parse
-from tickertape.core.state import StateStore
+from tickertape.core.state import StateStore, index_setting
 from tickertape.ui import messages
 from tickertape.ui.clipboard import copy_with_fallback
 from tickertape.ui.screens.facets import FacetsScreen
@@ -49,11 +52,11 @@ class TickertapeApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tickertape"
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("slash", "search", "Search", id="app.search"),
         Binding("s", "cycle_sort", "Sort", id="app.sort"),
-        Binding("r", "reverse", "Reverse", id="app.reverse"),
+        Binding("r", "reverse", "Reverse", show=False, id="app.reverse"),
         Binding("R", "sort_relevance", "Sort by relevance", show=False, id="app.relevance"),
         Binding("t", "facets", "Facets", id="app.facets"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="app.read"),
@@ -65,10 +68,10 @@ class TickertapeApp(App[int]):
             for n in range(1, 10)
         ),
         Binding("o", "open_link", "Open", id="app.open"),
-        Binding("y", "copy_link", "Copy link", id="app.copy"),
+        Binding("y", "copy_link", "Copy link", show=False, id="app.copy"),
         Binding("l", "links", "Links", id="app.links"),
-        Binding("b", "toggle_sidebar", "Sidebar", id="app.sidebar"),
-        Binding("w", "warnings", "Warnings", id="app.warnings"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
+        Binding("w", "warnings", "Warnings", show=False, id="app.warnings"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.commands"),
     ]
@@ -80,8 +83,10 @@ class TickertapeApp(App[int]):
         index_name: str | None = None,
         cache_dir: Path | None = None,
         state_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.root = root
         self.index_name = index_name or root.name
         self._cache_dir = cache_dir
@@ -110,7 +115,9 @@ class TickertapeApp(App[int]):
         yield QueryBar(id="query-bar")
         with Vertical(id="list-pane"):
             yield ListHeader(id="list-header")
-            yield ArticleList(self._fetch_rows, self._fetch_flags, id="article-list")
+            yield ArticleList(
+                self._fetch_rows, self._fetch_flags, clock=self.clock, id="article-list"
+            )
         with Horizontal(id="detail"):
             yield ArticleView(id="article-view")
             yield Sidebar(id="sidebar")
@@ -128,7 +135,11 @@ class TickertapeApp(App[int]):
     def header(self) -> IndexHeader:
         return self.query_one(IndexHeader)
 
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < 100, "-narrow")
+
     def on_mount(self) -> None:
+        self.screen.set_class(self.size.width < 100, "-narrow")
         self.header.index_name = self.index_name
         self.header.status = "opening…"
         self.query_one("#build-progress", ProgressBar).display = False
@@ -159,11 +170,38 @@ class TickertapeApp(App[int]):
         for notice in event.notices:
             self.notify(notice, title="tickertape", severity="warning", markup=False)
         if self.state is not None:
-            self.query_one(QueryBar).set_history(self.state.history(self._index_key()))
+            self._restore_settings(self.state)
         if self.cache.is_built():
             self.header.total = self.cache.count()
             self._search(first_screen=True)
         self._refresh_index()
+
+    def _restore_settings(self, state: StateStore) -> None:
+        """Theme (global), sort and query history (per index) from the last run."""
+        self.query_one(QueryBar).set_history(state.history(self._index_key()))
+        theme = state.get_setting("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        sort = state.get_setting(index_setting(self._index_key(), "sort"))
+        if sort:
+            key, _, direction = sort.partition(":")
+            if key in SORT_CYCLE:
+                self.sort_key = key
+                self.reverse = direction == "reversed"
+                self.query_one(ListHeader).sort_key = key
+                self.query_one(ListHeader).reverse = self.reverse
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.state is not None:
+            self.state.set_setting("theme", theme.name)
+
+    def _remember_sort(self) -> None:
+        if self.state is not None:
+            direction = "reversed" if self.reverse else "natural"
+            self.state.set_setting(
+                index_setting(self._index_key(), "sort"), f"{self.sort_key}:{direction}"
+            )
 
     def _index_key(self) -> str:
         from tickertape.core.paths import index_key
@@ -174,10 +212,13 @@ class TickertapeApp(App[int]):
     def _refresh_index(self) -> None:
         writer = IndexCache.open(self.root, cache_dir=self._cache_dir)
         try:
-            stats = writer.refresh(progress=lambda step: self.post_message(messages.BuildProgress(step)))
+            stats = writer.refresh(progress=self._post_progress)
         finally:
             writer.close()
         self.post_message(messages.RefreshFinished(stats))
+
+    def _post_progress(self, step: RefreshProgress) -> None:
+        self.post_message(messages.BuildProgress(step))
 
     def on_build_progress(self, event: messages.BuildProgress) -> None:
         step: RefreshProgress = event.progress
@@ -213,7 +254,9 @@ class TickertapeApp(App[int]):
     def on_ticker_stats_ready(self, event: messages.TickerStatsReady) -> None:
         self.ticker_stats = event.stats
         if self.current_article is not None:
-            self.query_one(Sidebar).show_article(self.current_article, self.ticker_stats)
+            self.query_one(Sidebar).show_article(
+                self.current_article, self.ticker_stats, now=self.clock()
+            )
 
     def on_problems_counted(self, event: messages.ProblemsCounted) -> None:
         self.header.warnings = event.count
@@ -239,7 +282,9 @@ class TickertapeApp(App[int]):
         if self.cache is None:
             return
         self._generation += 1
-        self._run_search(self._generation, self.effective_query(), self.sort_key, self.reverse, first_screen)
+        self._run_search(
+            self._generation, self.effective_query(), self.sort_key, self.reverse, first_screen
+        )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(
@@ -265,7 +310,12 @@ class TickertapeApp(App[int]):
         keep = article_list.current_rowid
         article_list.set_rowids(event.rowids, keep=keep)
         article_list.set_highlight(event.terms)
-        self.terms = event.terms
+        if tuple(event.terms) != tuple(self.terms):
+            self.terms = event.terms
+            if self.current_article is not None and self.current_cleaned is not None:
+                self.article_view.show_article(
+                    self.current_article, self.current_cleaned, self.terms
+                )
         if event.total >= 0:
             self.header.total = event.total
             self.header.status = "" if not self._building else self.header.status
@@ -291,11 +341,14 @@ class TickertapeApp(App[int]):
     def action_reverse(self) -> None:
         self.reverse = not self.reverse
         self.query_one(ListHeader).reverse = self.reverse
+        self._remember_sort()
         self._search()
 
     def _set_sort(self, key: str) -> None:
         self.sort_key = key
         self.query_one(ListHeader).sort_key = key
+        if key != "relevance":
+            self._remember_sort()
         self.notify(f"Sorted by {key}", timeout=1.5, markup=False)
         self._search()
 
@@ -387,7 +440,7 @@ class TickertapeApp(App[int]):
         self.current_article = event.article
         self.current_cleaned = event.cleaned
         self.article_view.show_article(event.article, event.cleaned, self.terms)
-        self.query_one(Sidebar).show_article(event.article, self.ticker_stats)
+        self.query_one(Sidebar).show_article(event.article, self.ticker_stats, now=self.clock())
         if self.article_view.has_focus:
             self._mark_current_read()
 
@@ -634,7 +687,7 @@ class TickertapeApp(App[int]):
                 yield SystemCommand(
                     binding.description,
                     f"{binding.description} (key: {binding.key})",
-                    lambda action=action: self.run_action(action),  # type: ignore[misc]
+                    lambda action=action: self.run_action(action),
                 )
         for binding in ArticleList.BINDINGS:
             if isinstance(binding, Binding) and binding.description:
@@ -642,7 +695,7 @@ class TickertapeApp(App[int]):
                 yield SystemCommand(
                     binding.description,
                     f"{binding.description} in the list (key: {binding.key})",
-                    lambda action=action: self.article_list.run_action(action),  # type: ignore[misc]
+                    lambda action=action: self.article_list.run_action(action),
                 )
 
         for view in self.state.views() if self.state is not None else []:
@@ -650,7 +703,7 @@ class TickertapeApp(App[int]):
                 f"View: {view.name}",
                 f"Apply the saved query {view.query!r}"
                 + (f" (key: {view.slot})" if view.slot else ""),
-                lambda view=view: self.apply_view(view.name, view.query),  # type: ignore[misc]
+                lambda view=view: self.apply_view(view.name, view.query),
             )
 
     # -- errors -------------------------------------------------------------

@@ -6,10 +6,12 @@ local clipboard command is tried as well when one is installed.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
 import threading
+from typing import Any
 
 from textual.app import App
 
@@ -33,13 +35,12 @@ def system_clipboard_command() -> tuple[str, ...] | None:
 
 
 def _run(command: tuple[str, ...], text: str) -> None:
-    try:
+    # OSC 52 was sent already; the fallback is best effort.
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(command, input=text.encode(), timeout=2, check=False, capture_output=True)
-    except (OSError, subprocess.SubprocessError):
-        pass  # OSC 52 was sent already; the fallback is best effort
 
 
-def copy_with_fallback(app: App[object], text: str) -> None:
+def copy_with_fallback(app: App[Any], text: str) -> None:
     """Copy ``text`` with OSC 52 and, in the background, with the system tool."""
     app.copy_to_clipboard(text)
     command = system_clipboard_command()

@@ -28,8 +28,16 @@ from tickertape.core.tickers import find_tickers, normalise_ticker
 KNOWN_FIELDS: dict[str, str] = {
     name.lower(): name
     for name in (
-        "link", "source", "title", "summary", "publishDate", "language",
-        "sentiment", "confidence", "images", "content",
+        "link",
+        "source",
+        "title",
+        "summary",
+        "publishDate",
+        "language",
+        "sentiment",
+        "confidence",
+        "images",
+        "content",
     )
 }
 
@@ -69,16 +77,23 @@ _UNSAFE_CHARS = re.compile(
 _UNSAFE_ASCII = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 # Python list literals of strings, as ``repr(list_of_urls)`` writes them.
-_PY_STRING = re.compile(
-    r"""[uUrR]?(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")""", re.DOTALL
-)
+_PY_STRING = re.compile(r"""[uUrR]?(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")""", re.DOTALL)
 _PY_ESCAPE = re.compile(
     r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|(N\{[^}]*\})|(.))",
     re.DOTALL,
 )
 _SIMPLE_ESCAPES = {
-    "n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"',
-    "a": "\x07", "b": "\x08", "f": "\x0c", "v": "\x0b", "\n": "",
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "a": "\x07",
+    "b": "\x08",
+    "f": "\x0c",
+    "v": "\x0b",
+    "\n": "",
 }
 _BARE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s'\"\[\],]+")
 

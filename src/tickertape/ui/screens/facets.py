@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,7 +30,7 @@ def facet_term(group: str, value: str) -> str:
 class FacetsScreen(ModalScreen[str | None]):
     """Choosing a value dismisses with the clause to add to the query."""
 
-    BINDINGS: list[BindingType] = [Binding("escape,q,t", "close", "Close", id="facets.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,t", "close", "Close", id="facets.close")]
 
     def __init__(self, groups: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         super().__init__()
@@ -43,7 +44,9 @@ class FacetsScreen(ModalScreen[str | None]):
                 continue
             if options:
                 options.append(None)
-            options.append(Option(Content.styled(group.capitalize(), "bold $text-muted"), disabled=True))
+            options.append(
+                Option(Content.styled(group.capitalize(), "bold $text-muted"), disabled=True)
+            )
             for value, count in values:
                 key = f"{group}:{len(self._terms)}"
                 self._terms[key] = facet_term(group, value)
@@ -53,7 +56,9 @@ class FacetsScreen(ModalScreen[str | None]):
                 options.append(Option(prompt, id=key))
         with Vertical(id="facets-dialog"):
             yield Static(
-                Content.styled("Facets of the current result — enter: add to the query · esc: close", "bold"),
+                Content.styled(
+                    "Facets of the current result — enter: add to the query · esc: close", "bold"
+                ),
                 markup=False,
             )
             if self._terms:

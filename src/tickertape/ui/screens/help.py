@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,11 +27,13 @@ def key_label(keys: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """All the keys of the reader, then the query language reference."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, groups: Sequence[tuple[str, Sequence[tuple[str, str]]]], query_help: str) -> None:
+    def __init__(
+        self, groups: Sequence[tuple[str, Sequence[tuple[str, str]]]], query_help: str
+    ) -> None:
         super().__init__()
         self._groups = groups
         self._query_help = query_help
@@ -41,7 +44,9 @@ class HelpScreen(ModalScreen[None]):
             lines.append(Content.styled(title, "bold"))
             for keys, description in bindings:
                 lines.append(
-                    Content.assemble(("  " + key_label(keys).ljust(16), "$text-warning"), description)
+                    Content.assemble(
+                        ("  " + key_label(keys).ljust(16), "$text-warning"), description
+                    )
                 )
             lines.append(Content(""))
         lines.append(Content.styled("Query language", "bold"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,7 +32,7 @@ class LinkEntry:
 class LinkListScreen(ModalScreen[LinkChoice | None]):
     """enter opens a link (or filters by a ticker), y copies, esc closes."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,l", "close", "Close", id="links.close"),
         Binding("y", "copy", "Copy link", id="links.copy"),
         Binding("o", "open", "Open link", id="links.open"),
@@ -49,7 +50,9 @@ class LinkListScreen(ModalScreen[LinkChoice | None]):
             options.append(Option(prompt, id=str(number)))
         with Vertical(id="links-dialog"):
             yield Static(
-                Content.styled("Links — enter: open (ticker: filter) · y: copy · esc: close", "bold"),
+                Content.styled(
+                    "Links — enter: open (ticker: filter) · y: copy · esc: close", "bold"
+                ),
                 markup=False,
             )
             if options:

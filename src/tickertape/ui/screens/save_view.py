@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,7 +15,7 @@ from textual.widgets import Input, Static
 class SaveViewScreen(ModalScreen[str | None]):
     """Dismisses with the name typed, or None."""
 
-    BINDINGS: list[BindingType] = [Binding("escape", "close", "Cancel", id="save-view.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel", id="save-view.cancel")]
 
     def __init__(self, query: str) -> None:
         super().__init__()
@@ -22,7 +24,10 @@ class SaveViewScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="save-view-dialog"):
             yield Static(Content.styled("Save the current query as a view", "bold"), markup=False)
-            yield Static(Content.assemble(("query: ", "$text-muted"), self._query or "(everything)"), markup=False)
+            yield Static(
+                Content.assemble(("query: ", "$text-muted"), self._query or "(everything)"),
+                markup=False,
+            )
             yield Input(placeholder="view name, then enter", id="view-name")
 
     def on_mount(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +19,7 @@ from tickertape.core.sanitize import sanitize_inline
 class WarningsScreen(ModalScreen[None]):
     """A plain-text log of problems: a virtual widget, so thousands are fine."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,w", "close", "Close", id="warnings.close"),
     ]
 

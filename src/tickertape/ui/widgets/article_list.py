@@ -11,7 +11,8 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -132,7 +133,7 @@ class ListHeader(Widget):
 class ArticleList(ScrollView, can_focus=True):
     """One line an article: flags, date, sentiment, confidence, source, title, tickers."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next", show=False, id="list.down"),
         Binding("k,up", "cursor_up", "Previous", show=False, id="list.up"),
         Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="list.page_down"),
@@ -158,7 +159,7 @@ class ArticleList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    ArticleList { scrollbar-size-vertical: 1; overflow-x: hidden; }
+    ArticleList { scrollbar-size-vertical: 1; overflow-x: hidden; scrollbar-gutter: stable; }
     ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
     ArticleList:focus > .article-list--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -197,11 +198,13 @@ class ArticleList(ScrollView, can_focus=True):
         row_source: RowSource,
         flag_source: FlagSource,
         *,
+        clock: Callable[[], datetime] | None = None,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own name for it
+        id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._row_source = row_source
         self._flag_source = flag_source
         self._rowids: Sequence[int] = ()
@@ -363,7 +366,8 @@ class ArticleList(ScrollView, can_focus=True):
             dot = Segment("●" if not read else " ", self._style("unread", base))
             return [star, dot]
         if key == "date":
-            return [Segment(_fit(compact_date(row.published_ms), width), self._style("date", base))]
+            date = compact_date(row.published_ms, self._clock().astimezone())
+            return [Segment(_fit(date, width), self._style("date", base))]
         if key == "sentiment":
             glyph = GLYPHS.get(row.sentiment, "?")
             name = row.sentiment if row.sentiment in GLYPHS else "unknown"
@@ -394,4 +398,3 @@ class ArticleList(ScrollView, can_focus=True):
             position = match.end()
         segments.append(Segment(text[position:], style))
         return segments
-

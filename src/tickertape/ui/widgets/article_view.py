@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -98,7 +99,7 @@ def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
 class ArticleView(VerticalScroll, can_focus=True):
     """Title, source and date, the summary set apart, then the article's blocks."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to list", id="article.leave"),
         Binding("left_square_bracket", "step(-1)", "Previous article", id="article.previous"),
         Binding("right_square_bracket", "step(1)", "Next article", id="article.next"),
@@ -160,7 +161,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         summary.update(highlight(Content(article.summary), pattern))
         parts = [highlight(block_content(block), pattern) for block in cleaned.blocks]
         if cleaned.truncated:
-            parts.append(Content.styled("[article truncated: too long to show whole]", "$text-warning"))
+            parts.append(
+                Content.styled("[article truncated: too long to show whole]", "$text-warning")
+            )
         if not parts:
             parts.append(Content.styled("(this article has no content)", "$text-muted"))
         self.query_one("#article-body", Static).update(Content("\n\n").join(parts))
@@ -183,4 +186,3 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_step(self, delta: int) -> None:
         self.post_message(self.Step(delta))
-

@@ -37,9 +37,13 @@ class IndexHeader(Horizontal):
     def _refresh_text(self) -> None:
         if not self.is_mounted:
             return
-        title = Content.assemble(("tickertape", "bold $text-accent"), "  ", (self.index_name, "bold"))
+        title = Content.assemble(
+            ("tickertape", "bold $text-accent"), "  ", (self.index_name, "bold")
+        )
         if self.query_text:
-            title = Content.assemble(title, ("  /", "$text-muted"), (self.query_text, "$text-warning"))
+            title = Content.assemble(
+                title, ("  /", "$text-muted"), (self.query_text, "$text-warning")
+            )
         self.query_one("#header-title", Static).update(title)
         parts: list[Content] = []
         if self.status:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,13 +13,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-PLACEHOLDER = 'search: words  "a phrase"  ticker:NVDA  sentiment:neg  after:2024-12  conf>0.9  -word  OR'
+PLACEHOLDER = (
+    'search: words  "a phrase"  ticker:NVDA  sentiment:neg  after:2024-12  conf>0.9  -word  OR'
+)
 
 
 class QueryInput(Input):
     """The input itself; up/down walk the history, ctrl+u clears, esc leaves."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Older query", show=False, id="query.older"),
         Binding("down", "history(1)", "Newer query", show=False, id="query.newer"),
         Binding("ctrl+u", "clear_query", "Clear query", show=False, id="query.clear"),
@@ -55,7 +58,7 @@ class QueryBar(Vertical):
     class Left(Message):
         """Escape: hide the bar's focus, keep the query."""
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._history: list[str] = []
         self._position = 0
@@ -86,7 +89,9 @@ class QueryBar(Vertical):
         if self._position == len(self._history):
             self._draft = self.input.value
         self._position = max(0, min(len(self._history), self._position + delta))
-        value = self._draft if self._position == len(self._history) else self._history[self._position]
+        value = (
+            self._draft if self._position == len(self._history) else self._history[self._position]
+        )
         self.input.value = value
         self.input.cursor_position = len(value)
 

@@ -11,7 +11,11 @@ from textual.widgets import Static
 
 from tickertape.core.article import Article
 
-GLYPHS = {"positive": ("▲", "$text-success"), "negative": ("▼", "$text-error"), "neutral": ("■", "$text-muted")}
+GLYPHS = {
+    "positive": ("▲", "$text-success"),
+    "negative": ("▼", "$text-error"),
+    "neutral": ("■", "$text-muted"),
+}
 BAR_WIDTH = 12
 
 
@@ -33,9 +37,7 @@ def confidence_bar(confidence: float) -> Content:
     eighths = round(confidence * BAR_WIDTH * 8)
     full, part = divmod(eighths, 8)
     bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
-    return Content.assemble(
-        (bar.ljust(BAR_WIDTH), "$text-primary"), (" ", ""), f"{confidence:.2f}"
-    )
+    return Content.assemble((bar.ljust(BAR_WIDTH), "$text-primary"), (" ", ""), f"{confidence:.2f}")
 
 
 def sentiment_content(label: str) -> Content:
@@ -87,7 +89,8 @@ class Sidebar(VerticalScroll):
                 count, average = ticker_stats.get(code, (0, None))
                 mood = ""
                 if average is not None:
-                    mood = f" {'▲' if average > 0.15 else '▼' if average < -0.15 else '■'}{average:+.2f}"
+                    glyph = "▲" if average > 0.15 else "▼" if average < -0.15 else "■"
+                    mood = f" {glyph}{average:+.2f}"
                 lines.append(
                     Content.assemble(
                         (code, "bold $text-warning"),
@@ -98,7 +101,12 @@ class Sidebar(VerticalScroll):
         sections.append(("Link", Content(article.link or "—")))
         if article.images:
             sections.append(
-                ("Images", Content("\n").join(Content(f"{n}. {url}") for n, url in enumerate(article.images, 1)))
+                (
+                    "Images",
+                    Content("\n").join(
+                        Content(f"{n}. {url}") for n, url in enumerate(article.images, 1)
+                    ),
+                )
             )
         sections.append(("Id", Content(article.id)))
         sections.append(("File", Content(article.path)))
@@ -106,7 +114,12 @@ class Sidebar(VerticalScroll):
             sections.append((key, Content(value)))
         if article.warnings:
             sections.append(
-                ("Warnings", Content("\n").join(Content.styled(w, "$text-warning") for w in article.warnings))
+                (
+                    "Warnings",
+                    Content("\n").join(
+                        Content.styled(w, "$text-warning") for w in article.warnings
+                    ),
+                )
             )
         body = Content("\n\n").join(
             Content.assemble((title.upper(), "bold $text-muted"), "\n", value)

@@ -1,0 +1,460 @@
+"""Benchmark tickertape's cache on generated corpora and print a Markdown table.
+
+Usage (from the repository root)::
+
+    python benchmarks/bench.py --sizes 10k,100k [--runs 5] [--build-runs 3] [--include-1m]
+
+Corpora are generated once under ``--data`` (default ``./bench-data/``, gitignored)
+by ``generate_corpus.py`` and reused. Every number is the median over the runs,
+and sits beside the floors measured in the same run (reading every file, reading and
+parsing every file, ``python -c "import textual"``), so a slow machine shows as slow
+floors, not as a regression. Each measurement that needs a fresh process runs in one
+(with a fresh ``TICKERTAPE_CACHE_DIR`` for cold builds).
+
+The UI measurements (warm start to first painted list, headless and in tmux, and
+key press to repaint) are hooks: see :data:`UI_MEASUREMENTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 1
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+QUERIES = (
+    "nvidia",
+    "ticker:NVDA.O",
+    '"central bank"',
+    "inflation rates",
+    "sentiment:negative chips",
+    "nvid*",
+    "source:reuters",
+    "market",
+)
+SORTS = ("date", "title", "source", "sentiment", "confidence")
+
+# -- measurements run in a child process (python bench.py _child WHAT CORPUS CACHE) ----------
+
+
+def _child(what: str, corpus: Path, cache: Path) -> dict[str, float]:
+    """One measurement in a fresh interpreter; returns seconds (or MB) by name."""
+    started = time.perf_counter()
+    from tickertape.core.index import IndexCache
+
+    imported = time.perf_counter()
+    out: dict[str, float] = {"import": imported - started}
+    if what == "build":
+        phases: dict[str, float] = {}
+
+        def progress(step: object) -> None:
+            phase = getattr(step, "phase", "")
+            now = time.perf_counter() - imported
+            if phase == "reading" and getattr(step, "done", 0) > 0:
+                phases.setdefault("first_rows", now)
+            phases.setdefault(phase, now)
+
+        cache_ = IndexCache.open(corpus, cache_dir=cache)
+        cache_.refresh(progress=progress)
+        cache_.close()
+        out["first_rows"] = phases.get("first_rows", float("nan"))
+        out["list_complete"] = phases.get("indexing text", phases.get("done", float("nan")))
+        out["fts_ready"] = phases.get("done", float("nan"))
+        return out
+    if what == "warm":
+        cache_ = IndexCache.open(corpus, cache_dir=cache)
+        cache_.rows(cache_.select(limit=200))
+        out["first_screen"] = time.perf_counter() - imported
+        rowids = cache_.select()
+        out["full_list"] = time.perf_counter() - imported
+        out["count"] = len(rowids)
+        cache_.close()
+        return out
+    if what == "memory":
+        import resource
+
+        from tickertape.core.query import compile_query, parse
+
+        cache_ = IndexCache.open(corpus, cache_dir=cache)
+        rowids = cache_.select()
+        cache_.rows(rowids[:200])
+        for text in QUERIES[:3]:
+            cache_.rows(cache_.select(compile_query(parse(text)))[:200])
+        cache_.rows(cache_.select(sort="title")[:200])
+        cache_.close()
+        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return out
+    raise SystemExit(f"unknown measurement {what}")
+
+
+def run_child(what: str, corpus: Path, cache: Path) -> dict[str, float]:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "_child", what, str(corpus), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TICKERTAPE_CACHE_DIR": str(cache)},
+    )
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall"] = time.perf_counter() - started
+    return result
+
+
+# -- floors --------------------------------------------------------------------------------
+
+
+def floor_read(corpus: Path) -> float:
+    """Seconds to list and read every file (the page cache is warm after generation)."""
+    started = time.perf_counter()
+    for dirpath, _, names in os.walk(corpus):
+        for name in names:
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                handle.read()
+    return time.perf_counter() - started
+
+
+def floor_read_parse(corpus: Path) -> float:
+    """Seconds to read and parse every file with ``read_file`` in one process."""
+    from tickertape.core.formats import read_file
+
+    started = time.perf_counter()
+    for dirpath, _, names in os.walk(corpus):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as handle:
+                read_file(handle.read(), name)
+    return time.perf_counter() - started
+
+
+def floor_import_textual() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import textual"], check=True)
+    return time.perf_counter() - started
+
+
+def floor_python() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - started
+
+
+# -- in-process measurements on a warm cache ---------------------------------------------------
+
+
+def search_latency(corpus: Path, cache: Path, runs: int) -> dict[str, float]:
+    """Median seconds per query: compile, select, fetch the first screen of rows."""
+    from tickertape.core.index import IndexCache
+    from tickertape.core.query import compile_query, parse
+
+    with IndexCache.open(corpus, cache_dir=cache) as index:
+        index.select()
+        out = {}
+        for text in QUERIES:
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                index.rows(index.select(compile_query(parse(text)))[:200])
+                times.append(time.perf_counter() - started)
+            out[text] = statistics.median(times)
+        return out
+
+
+def sort_change(corpus: Path, cache: Path, runs: int) -> dict[str, float]:
+    """Median seconds to re-sort the whole list and fetch its first screen, in a freshly
+    opened cache (so the first sort by each key is what is measured), and the same for a
+    search result of about a tenth of the index."""
+    from tickertape.core.index import IndexCache
+    from tickertape.core.query import compile_query, parse
+
+    out: dict[str, list[float]] = {}
+    for _ in range(runs):
+        with IndexCache.open(corpus, cache_dir=cache) as index:
+            index.select()
+            query = compile_query(parse("sentiment:negative"))
+            for key in SORTS:
+                for label, q in ((key, None), (f"{key} (filtered)", query)):
+                    started = time.perf_counter()
+                    index.rows(index.select(q, sort=key)[:200])
+                    out.setdefault(label, []).append(time.perf_counter() - started)
+    return {key: statistics.median(values) for key, values in out.items()}
+
+
+def page_fetch(corpus: Path, cache: Path, runs: int) -> float:
+    """Median seconds to fetch one screen of 60 rows somewhere in the list (the core's
+    share of a cursor move that scrolls to rows not yet cached)."""
+    from tickertape.core.index import IndexCache
+
+    with IndexCache.open(corpus, cache_dir=cache) as index:
+        rowids = index.select()
+        times = []
+        step = max(1, len(rowids) // (runs * 10))
+        for start in range(0, len(rowids), step):
+            began = time.perf_counter()
+            index.rows(rowids[start : start + 60])
+            times.append(time.perf_counter() - began)
+        return statistics.median(times)
+
+
+def refresh_unchanged(corpus: Path, cache: Path) -> float:
+    """Seconds for ``tickertape index`` when nothing changed (scan and compare only)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "tickertape", "index", str(corpus)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "TICKERTAPE_CACHE_DIR": str(cache)},
+    )
+    return time.perf_counter() - started
+
+
+# -- UI hooks ------------------------------------------------------------------------------------
+
+UiMeasurement = Callable[[Path, Path, int], float | None]
+"""(corpus, warm cache dir, runs) -> median seconds, or None when not measured."""
+
+
+def ui_minimal_app_start(corpus: Path, cache: Path, runs: int) -> float | None:
+    """Floor: a minimal Textual app from process start to its first paint (headless)."""
+    return None
+
+
+def ui_warm_start_headless(corpus: Path, cache: Path, runs: int) -> float | None:
+    """Process start to the first painted list, headless, on a warm cache."""
+    return None
+
+
+def ui_warm_start_tmux(corpus: Path, cache: Path, runs: int) -> float | None:
+    """Process start to the first painted list in a real terminal (tmux), warm cache."""
+    return None
+
+
+def ui_key_to_repaint(corpus: Path, cache: Path, runs: int) -> float | None:
+    """A cursor key press to the repainted screen."""
+    return None
+
+
+def ui_search_keystroke(corpus: Path, cache: Path, runs: int) -> float | None:
+    """A keystroke in the query bar to the updated list."""
+    return None
+
+
+UI_MEASUREMENTS: list[tuple[str, str, UiMeasurement]] = [
+    ("UI: minimal Textual app, start to first paint (floor)", "", ui_minimal_app_start),
+    ("UI: warm start to first painted list, headless", "≤ floor + 0.25 s", ui_warm_start_headless),
+    ("UI: warm start to first painted list, tmux", "≤ floor + 0.25 s", ui_warm_start_tmux),
+    ("UI: key press to repaint", "< 10 ms", ui_key_to_repaint),
+    ("UI: search keystroke to updated list", "< 50 ms", ui_search_keystroke),
+]
+"""The UI engineer fills these in: each returns median seconds or None (shown as —)."""
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Table:
+    """Rows of (metric, target) with one cell per corpus size."""
+
+    sizes: list[str]
+    rows: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def put(self, metric: str, target: str, size: str, cell: str) -> None:
+        self.rows.setdefault((metric, target), {})[size] = cell
+
+    def markdown(self) -> str:
+        head = "| measurement | target (100k) | " + " | ".join(self.sizes) + " |"
+        rule = "|---|---|" + "---:|" * len(self.sizes)
+        lines = [head, rule]
+        for (metric, target), cells in self.rows.items():
+            values = " | ".join(cells.get(size, "—") for size in self.sizes)
+            lines.append(f"| {metric} | {target} | {values} |")
+        return "\n".join(lines)
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
+
+
+def median_of(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def ensure_corpus(data: Path, label: str, count: int) -> Path:
+    corpus = data / f"corpus-{label}"
+    marker = corpus / ".complete"
+    want = f"{count} {SEED}"
+    if marker.is_file() and marker.read_text() == want:
+        return corpus
+    shutil.rmtree(corpus, ignore_errors=True)
+    print(f"generating {count:,} articles in {corpus} ...", file=sys.stderr)
+    sys.path.insert(0, str(HERE))
+    from generate_corpus import generate
+
+    generate(corpus, count, SEED)
+    marker.write_text(want)
+    return corpus
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {total_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def bench_size(
+    table: Table, data: Path, label: str, count: int, runs: int, build_runs: int
+) -> None:
+    corpus = ensure_corpus(data, label, count)
+
+    def say(text: str) -> None:
+        print(f"[{label}] {text}", file=sys.stderr)
+
+    say("floors")
+    floor_read(corpus)  # warm the page cache first
+    read = median_of([floor_read(corpus) for _ in range(runs)])
+    parse = median_of([floor_read_parse(corpus) for _ in range(max(1, min(runs, build_runs)))])
+    textual = median_of([floor_import_textual() for _ in range(runs)])
+    python = median_of([floor_python() for _ in range(runs)])
+    table.put("floor: list and read every file (warm)", "", label, ms(read))
+    table.put("floor: read and parse every file, one process", "", label, ms(parse))
+    table.put('floor: `python -c "import textual"`', "", label, ms(textual))
+    table.put('floor: `python -c "pass"`', "", label, ms(python))
+
+    builds = []
+    warm_cache = Path(tempfile.mkdtemp(prefix="tickertape-bench-"))
+    try:
+        for run in range(build_runs):
+            say(f"cold build {run + 1}/{build_runs}")
+            cache = warm_cache if run == build_runs - 1 else Path(tempfile.mkdtemp(prefix="tt-b-"))
+            shutil.rmtree(cache, ignore_errors=True)
+            builds.append(run_child("build", corpus, cache))
+            if cache != warm_cache:
+                shutil.rmtree(cache, ignore_errors=True)
+        first = median_of([b["first_rows"] for b in builds])
+        listed = median_of([b["list_complete"] for b in builds])
+        ready = median_of([b["fts_ready"] for b in builds])
+        table.put("cold build: first rows visible", "", label, ms(first))
+        table.put(
+            "cold build: whole list usable (× read+parse floor)", "≤ 2×", label,
+            f"{ms(listed)} ({listed / parse:.1f}×)",
+        )  # fmt: skip
+        table.put("cold build: full-text ready", "< 20 s", label, ms(ready))
+        size_mb = sum(p.stat().st_size for p in warm_cache.glob("*.sqlite*")) / 1e6
+        table.put("cache size on disk", "", label, f"{size_mb:,.0f} MB")
+
+        say("warm start")
+        warm = [run_child("warm", corpus, warm_cache) for _ in range(runs)]
+        table.put(
+            "warm: open + first 200 rows (after imports)", "", label,
+            ms(median_of([w["first_screen"] for w in warm])),
+        )  # fmt: skip
+        table.put(
+            "warm: whole list ordered (after imports)", "", label,
+            ms(median_of([w["full_list"] for w in warm])),
+        )  # fmt: skip
+        table.put(
+            "warm: process start to first 200 rows", "", label,
+            ms(median_of([w["wall"] for w in warm])),
+        )  # fmt: skip
+        table.put(
+            "warm: `tickertape index`, nothing changed",
+            "",
+            label,
+            ms(median_of([refresh_unchanged(corpus, warm_cache) for _ in range(runs)])),
+        )
+
+        say("search")
+        latencies = search_latency(corpus, warm_cache, runs)
+        table.put(
+            "search: median over the queries below",
+            "< 15 ms",
+            label,
+            ms(statistics.median(latencies.values())),
+        )
+        for text, seconds in latencies.items():
+            table.put(f"search `{text}`", "", label, ms(seconds))
+
+        say("sort")
+        sorts = sort_change(corpus, warm_cache, runs)
+        for key, seconds in sorts.items():
+            table.put(f"sort change: {key}", "< 50 ms", label, ms(seconds))
+        table.put(
+            "page of 60 rows (cursor move past the cached rows)",
+            "",
+            label,
+            ms(page_fetch(corpus, warm_cache, runs)),
+        )
+
+        say("memory")
+        peak = median_of([run_child("memory", corpus, warm_cache)["peak_mb"] for _ in range(runs)])
+        table.put(
+            "peak memory: warm open, list, 3 searches, a sort", "< 120 MB", label, f"{peak:,.0f} MB"
+        )
+
+        for name, target, measure in UI_MEASUREMENTS:
+            table.put(name, target, label, ms(measure(corpus, warm_cache, runs)))
+    finally:
+        shutil.rmtree(warm_cache, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == ["_child"]:
+        what, corpus, cache = args_list[1:4]
+        print(json.dumps(_child(what, Path(corpus), Path(cache))))
+        return 0
+    parser = argparse.ArgumentParser(description="Benchmark the tickertape cache.")
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 1k, 10k, 100k")
+    parser.add_argument("--include-1m", action="store_true", help="also run the 1M corpus")
+    parser.add_argument("--runs", type=int, default=5, help="runs per fast measurement")
+    parser.add_argument("--build-runs", type=int, default=3, help="cold builds per size")
+    parser.add_argument("--data", type=Path, default=Path("bench-data"), help="corpus folder")
+    args = parser.parse_args(args_list)
+    labels = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    if args.include_1m and "1m" not in labels:
+        labels.append("1m")
+    unknown = [s for s in labels if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown sizes: {', '.join(unknown)} (use {', '.join(SIZES)})")
+    table = Table(labels)
+    for label in labels:
+        bench_size(table, args.data, label, SIZES[label], args.runs, args.build_runs)
+    print(f"Machine: {machine()}\n")
+    print(f"Medians of {args.runs} runs ({args.build_runs} for cold builds).\n")
+    print(table.markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,543 @@
+"""The reader, driven key by key and click by click with Textual's Pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+
+from tests.ui.conftest import focused, plain, wait_loaded, wait_until
+from tickertape.ui.app import TickertapeApp
+from tickertape.ui.screens.facets import FacetsScreen
+from tickertape.ui.screens.help import HelpScreen
+from tickertape.ui.screens.links import LinkListScreen
+from tickertape.ui.screens.warnings import WarningsScreen
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader, layout_columns
+from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.query_bar import QueryBar
+from tickertape.ui.widgets.sidebar import Sidebar
+
+AppFactory = Callable[..., TickertapeApp]
+
+
+def titles(app: TickertapeApp) -> list[str]:
+    article_list = app.article_list
+    return [
+        row.title
+        for row in (article_list.row_at(i) for i in range(len(article_list.rowids)))
+        if row
+    ]
+
+
+def current_title(app: TickertapeApp) -> str:
+    row = app.article_list.current_row()
+    assert row is not None
+    return row.title
+
+
+def header_text(app: TickertapeApp) -> str:
+    """The counts in the header, as shown."""
+    return plain(app, "#header-counts")
+
+
+async def test_opens_with_the_newest_article_selected_and_shown(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        assert current_title(app) == "Chipmakers rally as export rules ease"
+        assert app.current_article is not None
+        assert app.current_article.title == "Chipmakers rally as export rules ease"
+        assert app.header.total == 6
+        assert app.header.shown == 6
+        assert not app.header.filtered
+
+
+async def test_j_k_g_and_shift_g_move_the_cursor(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j")
+        assert app.article_list.cursor == 1
+        await pilot.press("down", "down")
+        assert app.article_list.cursor == 3
+        await pilot.press("k")
+        assert app.article_list.cursor == 2
+        await pilot.press("G")
+        assert app.article_list.cursor == 5
+        await pilot.press("g")
+        assert app.article_list.cursor == 0
+        await pilot.press("pagedown")
+        assert app.article_list.cursor == 5
+        await pilot.press("pageup")
+        assert app.article_list.cursor == 0
+
+
+async def test_moving_the_cursor_shows_that_article(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j")
+        await wait_until(
+            pilot,
+            lambda: (
+                app.current_article is not None
+                and app.current_article.title.startswith("Cloud unit")
+            ),
+        )
+        assert "cloud.example" in plain(app, "#sidebar-body")
+
+
+async def test_enter_reads_the_article_and_escape_returns_to_the_list(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.state is not None
+        assert app.current_article is not None
+        article_id = app.current_article.id
+        assert not app.state.is_read(article_id)
+        await pilot.press("enter")
+        assert focused(app) is app.article_view
+        await wait_until(pilot, lambda: app.state is not None and app.state.is_read(article_id))
+        await pilot.press("escape")
+        assert focused(app) is app.article_list
+
+
+async def test_moving_over_an_article_does_not_mark_it_read(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j", "j")
+        await pilot.pause(0.2)
+        assert app.state is not None
+        assert app.state.read_ids() == set()
+
+
+async def test_brackets_move_between_articles_from_inside_the_view(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("enter", "right_square_bracket")
+        assert app.article_list.cursor == 1
+        await wait_until(
+            pilot,
+            lambda: (
+                app.current_article is not None
+                and app.current_article.title.startswith("Cloud unit")
+            ),
+        )
+        assert focused(app) is app.article_view
+        await pilot.press("left_square_bracket")
+        assert app.article_list.cursor == 0
+
+
+async def test_s_cycles_the_sort_and_keeps_the_selection(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j", "j")  # Retailer cuts outlook...
+        selected = current_title(app)
+        await pilot.press("s")
+        await wait_until(
+            pilot, lambda: app.sort_key == "title" and titles(app)[0].startswith("Bank")
+        )
+        assert titles(app) == sorted(titles(app))
+        assert current_title(app) == selected
+        await pilot.press("r")
+        await wait_until(pilot, lambda: titles(app)[0].startswith("Retailer"))
+        assert current_title(app) == selected
+
+
+async def test_clicking_a_column_header_sorts_by_it(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        header = app.query_one(ListHeader)
+        source = next(c for c in layout_columns(header.size.width - 1) if c.key == "source")
+        await pilot.click(ListHeader, offset=(source.start + 1, 0))
+        await wait_until(pilot, lambda: app.sort_key == "source")
+        await wait_until(pilot, lambda: titles(app)[0].startswith("Markets brief"))  # brief.example
+
+
+async def test_clicking_a_row_selects_it_and_a_double_click_reads_it(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.click(ArticleList, offset=(30, 3))
+        assert app.article_list.cursor == 3
+        await pilot.double_click(ArticleList, offset=(30, 2))
+        assert app.article_list.cursor == 2
+        assert focused(app) is app.article_view
+
+
+async def test_mouse_wheel_scrolls_the_list(make_app: AppFactory, tmp_path: Path) -> None:
+    from tests.ui.articles import ARTICLES, article_text
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(120):
+        article = dict(ARTICLES[number % len(ARTICLES)], title=f"Story {number:03d}")
+        (folder / f"{number:03d}_{number:016x}.txt").write_text(article_text(article))
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        for _ in range(3):
+            await pilot._post_mouse_events([events.MouseScrollDown], ArticleList, offset=(10, 5))
+        await pilot.pause(0.2)
+        assert app.article_list.scroll_y > 0
+
+
+async def test_slash_filters_as_you_type_and_the_header_counts(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"ticker:AMZN")
+        await wait_until(pilot, lambda: app.header.shown == 2)
+        assert app.header.filtered
+        assert app.header.total == 6
+        assert "2 of 6 articles" in header_text(app)
+        assert set(titles(app)) == {
+            "Cloud unit shows new servers built on its own chips",
+            "Retailer cuts outlook as holiday demand cools",
+        }
+
+
+async def test_a_bad_query_shows_its_error_and_keeps_the_last_result(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"oil")
+        await wait_until(pilot, lambda: app.header.shown == 1)
+        await pilot.press(*" after:2024-13-45")
+        await pilot.pause(0.3)
+        error = app.query_one("#query-error")
+        assert error.display
+        assert "invalid date at column" in plain(app, "#query-error")
+        assert app.header.shown == 1
+        await pilot.press("ctrl+u")
+        await wait_until(pilot, lambda: app.header.shown == 6)
+        assert not error.display
+
+
+async def test_query_history_walks_with_up_and_down(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"oil", "enter")
+        await pilot.press("slash", "ctrl+u", *"bank", "enter")
+        await pilot.press("slash", "ctrl+u")
+        bar = app.query_one(QueryBar)
+        await pilot.press("up")
+        assert bar.input.value == "bank"
+        await pilot.press("up")
+        assert bar.input.value == "oil"
+        await pilot.press("down", "down")
+        assert bar.input.value == ""
+        await pilot.press("escape")
+        assert focused(app) is app.article_list
+
+
+async def test_search_terms_are_highlighted_in_the_article(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"licences", "enter")
+        await wait_until(pilot, lambda: app.header.shown == 1 and app.terms == ("licences",))
+        body = app.article_view.query_one("#article-body", Static).visual
+        assert isinstance(body, Content)
+        marked = [
+            body.plain[span.start : span.end] for span in body.spans if "reverse" in str(span.style)
+        ]
+        assert "licences" in marked
+
+
+async def test_o_opens_the_link_through_the_link_check(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("o")
+        assert app.opened == ["https://news.example/chips/rally"]  # type: ignore[attr-defined]
+
+
+async def test_o_refuses_a_javascript_link_and_says_why(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "001_0123456789abcdef.txt").write_text(
+        "link: javascript:alert(1)\n\ntitle: Bad link\n\ncontent: <p>x</p>\n"
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("o", "y")
+        assert app.opened == []  # type: ignore[attr-defined]
+        assert app.copied == []  # type: ignore[attr-defined]
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Not opened" in m and "javascript" in m for m in messages)
+        assert any("Not copied" in m for m in messages)
+
+
+async def test_y_copies_the_link(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("y")
+        assert app.copied == ["https://news.example/chips/rally"]  # type: ignore[attr-defined]
+        assert any(
+            "Copied https://news.example/chips/rally" in str(n.message) for n in app._notifications
+        )
+
+
+async def test_link_list_opens_copies_and_filters_by_ticker(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("l")
+        assert isinstance(app.screen, LinkListScreen)
+        options = app.screen.query_one(OptionList)
+        values = [entry.value for entry in app.link_entries()]
+        assert values[:3] == ["https://news.example/chips/rally", "NVDA.O", "AMD.O"]
+        assert "https://news.example/research/note" in values
+        # The numbered link: highlight it and copy.
+        options.highlighted = values.index("https://news.example/research/note")
+        await pilot.press("y")
+        assert app.copied == ["https://news.example/research/note"]  # type: ignore[attr-defined]
+        await pilot.press("l")
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        assert app.opened == ["https://news.example/chips/rally"]  # type: ignore[attr-defined]
+        await pilot.press("l")
+        app.screen.query_one(OptionList).highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query_text == "ticker:NVDA.O" and app.header.shown == 1)
+
+
+async def test_clicking_a_ticker_in_the_article_filters_by_it(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("j")  # the cloud article: Amazon (AMZN.O) ...
+        await wait_until(
+            pilot,
+            lambda: app.current_article is not None and "AMZN.O" in app.current_article.tickers,
+        )
+        x = plain(app, "#article-body").index("AMZN.O")
+        await pilot.click("#article-body", offset=(x + 1, 0))
+        await wait_until(pilot, lambda: app.query_text == "ticker:AMZN.O" and app.header.shown == 2)
+
+
+async def test_b_hides_and_shows_the_sidebar(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        sidebar = app.query_one(Sidebar)
+        assert sidebar.display
+        await pilot.press("b")
+        assert not sidebar.display
+        await pilot.press("b")
+        assert sidebar.display
+
+
+async def test_sidebar_shows_every_field(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_until(pilot, lambda: bool(app.ticker_stats))
+        text = plain(app, "#sidebar-body")
+        for expected in (
+            "SOURCE", "wire.example", "PUBLISHED", "2024-12-05 14:30 UTC", "LANGUAGE", "en",
+            "SENTIMENT", "▲ positive", "CONFIDENCE", "0.93", "TICKERS", "NVDA.O", "1 article",
+            "LINK", "https://news.example/chips/rally", "ID", "a1a1a1a1a1a1a1a1", "FILE",
+            "001_a1a1a1a1a1a1a1a1.txt",
+        ):  # fmt: skip
+            assert expected in text, expected
+
+
+async def test_w_shows_every_warning(make_app: AppFactory, index: Path) -> None:
+    (index / "007_0000000000000007.txt").write_text(
+        "title: Odd\n\nconfidence: 7\n\ncontent: <p>text</p>\n"
+    )
+    (index / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_until(pilot, lambda: app.header.warnings >= 2)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, WarningsScreen))
+        log_lines = "\n".join(app.screen.query_one("#warnings-log").lines)  # type: ignore[attr-defined]
+        assert "007_0000000000000007.txt: confidence" in log_lines
+        assert "binary.bin" in log_lines
+        await pilot.press("escape")
+        assert not isinstance(app.screen, WarningsScreen)
+
+
+async def test_question_mark_lists_every_key(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(app.screen, "#help-body")
+        for description in (
+            "Search",
+            "Sort",
+            "Reverse",
+            "Open",
+            "Copy link",
+            "Links",
+            "Sidebar",
+            "Warnings",
+            "Facets",
+            "Star",
+            "Read/unread",
+            "Unread only",
+            "Save view",
+            "Previous article",
+            "Next article",
+            "Back to list",
+            "Quit",
+            "ticker:NVDA",
+        ):
+            assert description in text, description
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_every_action(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        titles_ = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in app.BINDINGS:
+            if binding.description and binding.action not in {"quit", "command_palette"}:  # type: ignore[union-attr]
+                assert binding.description in titles_  # type: ignore[union-attr]
+        assert "Theme" in titles_
+        await pilot.press("ctrl+p")
+        await pilot.press(*"facets", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))
+
+
+async def test_star_and_read_toggles_and_unread_only(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.state is not None
+        first = app.current_article.id  # type: ignore[union-attr]
+        await pilot.press("asterisk")
+        assert app.state.is_starred(first)
+        await pilot.press("m")
+        assert app.state.is_read(first)
+        await wait_until(pilot, lambda: app.header.unread == 5)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: app.header.shown == 5)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: app.header.shown == 6)
+        await pilot.press("slash", *"is:starred", "enter")
+        await wait_until(pilot, lambda: app.header.shown == 1)
+
+
+async def test_saved_views_apply_from_number_keys(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"sentiment:neutral", "enter")
+        await wait_until(pilot, lambda: app.header.shown == 2)
+        await pilot.press("ctrl+s")
+        await pilot.press(*"calm", "enter")
+        assert app.state is not None
+        assert [v.name for v in app.state.views()] == ["calm"]
+        await pilot.press("slash", "ctrl+u", "enter")
+        await wait_until(pilot, lambda: app.header.shown == 6)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: app.header.shown == 2)
+        titles_ = {command.title for command in app.get_system_commands(app.screen)}
+        assert "View: calm" in titles_
+
+
+async def test_facets_add_a_term_to_the_query(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))
+        options = app.screen.query_one(OptionList)
+        first_ticker = options.get_option_at_index(1)
+        assert "AMZN.O" in str(first_ticker.prompt)  # the most frequent ticker comes first
+        options.highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query_text == "ticker:AMZN.O" and app.header.shown == 2)
+
+
+async def test_state_survives_a_restart(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("asterisk")
+        app.theme = "nord"
+        await pilot.pause(0.1)
+    again = make_app(index)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, again)
+        assert again.state is not None
+        assert again.state.is_starred("a1a1a1a1a1a1a1a1")
+        await wait_until(pilot, lambda: again.theme == "nord")
+
+
+async def test_empty_index_says_so(make_app: AppFactory, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app(empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(
+            pilot, lambda: app.cache is not None and not app._building and app.header.status == ""
+        )
+        await pilot.pause(0.2)
+        assert "0 articles" in header_text(app)
+        await pilot.press("j", "o", "y", "l", "enter")
+        assert app.opened == []  # type: ignore[attr-defined]
+
+
+async def test_q_quits(make_app: AppFactory, index: Path) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+    assert app.return_code in (0, None)
+
+
+async def test_article_view_takes_focus_when_clicked_and_marks_read(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.click(ArticleView, offset=(5, 1))
+        assert focused(app) is app.article_view
+        assert app.state is not None
+        await wait_until(pilot, lambda: app.state.is_read("a1a1a1a1a1a1a1a1"))  # type: ignore[union-attr]
