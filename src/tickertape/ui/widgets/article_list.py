@@ -153,9 +153,9 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--source",
         "article-list--tickers",
         "article-list--unread",
+        "article-list--unread-title",
         "article-list--starred",
         "article-list--match",
-        "article-list--read",
     }
 
     DEFAULT_CSS = """
@@ -169,11 +169,11 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--negative { color: $error; }
     ArticleList > .article-list--neutral { color: $text-muted; }
     ArticleList > .article-list--unknown { color: $warning; }
-    ArticleList > .article-list--source { color: $secondary; }
+    ArticleList > .article-list--source { color: $text-secondary; }
     ArticleList > .article-list--tickers { color: $warning; }
-    ArticleList > .article-list--unread { color: $accent; text-style: bold; }
-    ArticleList > .article-list--read { text-style: none; }
-    ArticleList > .article-list--starred { color: $warning; }
+    ArticleList > .article-list--unread { color: $text-accent; }
+    ArticleList > .article-list--unread-title { text-style: bold; }
+        ArticleList > .article-list--starred { color: $warning; }
     ArticleList > .article-list--match { text-style: bold reverse; }
     """
 
@@ -381,7 +381,7 @@ class ArticleList(ScrollView, can_focus=True):
             return [Segment(_fit(row.source or "—", width), self._style("source", base))]
         if key == "tickers":
             return [Segment(_fit(" ".join(row.tickers), width), self._style("tickers", base))]
-        title_style = base if read else self._style("unread", base)
+        title_style = base if read else self._style("unread-title", base)
         return self._highlighted(_fit(row.title or "(no title)", width), title_style)
 
     def _highlighted(self, text: str, style: Style) -> list[Segment]:

@@ -1,0 +1,121 @@
+"""SVG snapshots of the main screens at 80x24 and 160x48.
+
+The index, the clock and the time zone are fixed (see conftest), so the screens are
+the same on every machine; a change to what the user sees shows up as a diff here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.ui.conftest import wait_loaded, wait_until
+from tickertape.ui.app import TickertapeApp
+from tickertape.ui.screens.links import LinkListScreen
+from tickertape.ui.screens.warnings import WarningsScreen
+
+SIZES = [(80, 24), (160, 48)]
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def snapshot_index(index: Path) -> Path:
+    """The six test articles plus one with a bad confidence, so there is a warning."""
+    (index / "007_0000000000000007.txt").write_text(
+        "link: https://news.example/odd\n\ntitle: Odd confidence\n\n"
+        "publishDate: 2024-08-01T10:00:00Z\n\nconfidence: 7\n\ncontent: <p>text</p>\n"
+    )
+    return index
+
+
+def _app(make_app: Callable[..., TickertapeApp], root: Path) -> TickertapeApp:
+    return make_app(root, index_name="snapshot index")
+
+
+async def _ready(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, TickertapeApp)
+    await wait_loaded(pilot, app)
+    await wait_until(pilot, lambda: app.header.warnings == 1 and bool(app.ticker_stats))
+    app.clear_notifications()
+    await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_main_screen(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    size: tuple[int, int],
+) -> None:
+    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=_ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_help_screen(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    size: tuple[int, int],
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+
+    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_link_list(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    size: tuple[int, int],
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkListScreen))
+        await pilot.pause(0.1)
+
+    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_warnings_view(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    size: tuple[int, int],
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, WarningsScreen))
+        await pilot.pause(0.1)
+
+    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_filtered_list_with_query_bar(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    size: tuple[int, int],
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        app = pilot.app
+        assert isinstance(app, TickertapeApp)
+        await pilot.press("slash", *"ticker:AMZN", "enter")
+        await wait_until(pilot, lambda: app.header.shown == 2 and app.current_article is not None)
+        app.clear_notifications()
+        await pilot.pause(0.2)
+
+    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
