@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -63,28 +64,98 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _glue_query_values(
+    parser: argparse.ArgumentParser, command: str | None, args: list[str]
+) -> list[str]:
+    """Let ``-q -china`` and ``-q -is:read`` through: argparse takes a value that starts
+    with ``-`` for an option and refuses it, yet a query may start with an exclusion.
+
+    ``-q VALUE`` becomes ``--query=VALUE`` when VALUE starts with one ``-`` and is not
+    one of the command's options (``-q -h`` still asks for help).
+    """
+    if command is None:
+        return args
+    options: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            sub = action.choices[command]
+            options.update(sub._option_string_actions)
+    glued: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            glued += args[position:]
+            break
+        following = args[position + 1] if position + 1 < len(args) else ""
+        if (
+            arg in ("-q", "--query")
+            and following.startswith("-")
+            and not following.startswith("--")
+            and following not in options
+            and "query" in {a.dest for a in sub._actions}
+        ):
+            glued.append(f"--query={following}")
+            position += 2
+            continue
+        glued.append(arg)
+        position += 1
+    return glued
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = args_list[0] if args_list and args_list[0] in COMMANDS else None
     try:
-        args = build_parser(command).parse_args(args_list)
+        try:
+                parser = build_parser(command)
+            args = parser.parse_args(_glue_query_values(parser, command, args_list))
+        except SystemExit as done:  # --help and --version: printed, and a success
+            return done.code if isinstance(done.code, int) else EXIT_OK
         if command is None:
             from tickertape.reader import run_reader
 
             return run_reader(args.paths)
         result: int = _command_module(command).run(args)
+        sys.stdout.flush()  # here, so a closed pipe is seen while we can still handle it
         return result
     except UsageError as error:
-        print(str(error), file=sys.stderr)
+        _say(str(error))
         return EXIT_USAGE
     except CommandFailed as error:
-        print(f"tickertape: {error}", file=sys.stderr)
+        _say(f"tickertape: {error}")
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader of our output went away (`| head`): stop quietly, as cat does.
+        return _stdout_gone()
+    except (OSError, sqlite3.Error) as error:
+        # The machine, not the user: a full disk, a folder we may not read, a locked
+        # database. A message is more use than a traceback.
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        where = getattr(error, "filename", None)
+        _say(f"tickertape: {f'{where}: ' if where else ''}{reason}")
+        return EXIT_FAILURE
+
+
+def _say(message: str) -> None:
+    """A message on stderr, one line, without a control character (argparse quotes
+    what the user typed, and that may hold an escape sequence)."""
+    from tickertape.core.sanitize import sanitize_inline
+
+    sys.stderr.write(sanitize_inline(message) + "\n")
+
+
+def _stdout_gone() -> int:
+    """The reader of our output went away (`| head`): stop quietly, as cat does.
+
+    Whatever is still buffered goes to /dev/null, so the flush at exit cannot fail.
+    """
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK

@@ -166,7 +166,6 @@ def test_words_before_a_colon_are_not_exchanges(text: str) -> None:
 def test_each_code_is_listed_once() -> None:
     assert find_tickers("(AMZN.O) $NVDA (AMZN.O) NASDAQ:NVDA $NVDA (amzn.o)") == [
         "AMZN.O",
-        "NVDA",
         "NVDA.O",
     ]
 
@@ -240,3 +239,9 @@ def test_1987_reuters_text_gives_no_cashtags_or_bare_symbols(corpus_dir: Path) -
         codes.update(find_tickers(content_of(path)))
     assert codes
     assert all("." in code for code in codes), sorted(c for c in codes if "." not in c)
+
+
+def test_bare_symbol_is_dropped_when_its_listing_is_named() -> None:
+    link = '<a href="https://www.reuters.com/markets/companies/NVDA.O">(NVDA.O)</a>'
+    text = f"Chips: $NVDA and {link}, $AMD"
+    assert find_tickers(text) == ["NVDA.O", "AMD"]

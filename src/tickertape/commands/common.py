@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,8 +65,26 @@ def report_problems(problems: Iterable[Problem], *, quiet: bool = False) -> int:
     if lines:
         sys.stderr.write("\n".join(lines) + "\n")
     elif quiet and count:
-        sys.stderr.write(f"{count:,} warnings (run without --quiet to see them)\n")
+        sys.stderr.write(f"{count_noun(count, 'warning')} (run without --quiet to see them)\n")
     return count
+
+
+def count_noun(count: int, noun: str) -> str:
+    """``1 article``, ``2 articles``: a count with its noun, pluralised in English."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def path_maker(cache: IndexCache) -> Callable[[str], str]:
+    """A function from an article's ``rel`` to its file's path, as ``cache.file_path`` does.
+
+    Asks the file system once, not once an article (a stat per row was a third of the
+    time of ``list`` on a warm cache of 20,000 articles).
+    """
+    if cache.root.is_file():
+        single = str(cache.root)
+        return lambda rel: single
+    base = str(cache.root)
+    return lambda rel: os.path.join(base, rel)
 
 
 def open_index(root: Path, *, progress: bool | None = None) -> IndexCache:

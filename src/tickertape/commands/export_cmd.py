@@ -12,21 +12,29 @@ from tickertape.commands.common import (
     UsageError,
     add_path_argument,
     add_quiet_argument,
+    count_noun,
     index_root,
     open_index,
     report_problems,
 )
-from tickertape.commands.list_cmd import add_query_arguments, compile_from_args
+from tickertape.commands.list_cmd import (
+    add_query_arguments,
+    compile_from_args,
+    query_epilog,
+    selected_records,
+)
 from tickertape.core.sanitize import sanitize_inline
-from tickertape.output import article_record, write_csv, write_jsonl
+from tickertape.output import write_csv, write_jsonl
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export",
         help="write the articles a query selects to a file",
-        description="Write the selected articles as JSON Lines or CSV. The file is written "
-        "whole or not at all.",
+        description="Write the selected articles (all by default) as JSON Lines or CSV.\n"
+        "The file is written whole or not at all: a failure leaves an existing file as it was.",
+        epilog=query_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
     add_query_arguments(parser)
@@ -39,27 +47,28 @@ def run(args: argparse.Namespace) -> int:
     from tickertape.core.paths import atomic_write_text
 
     output = Path(args.output).expanduser()
+    shown = sanitize_inline(str(output))
     if not output.parent.is_dir():
         raise UsageError(
             f"tickertape export: no such folder: {sanitize_inline(str(output.parent))}"
         )
+    if output.is_dir():
+        raise UsageError(f"tickertape export: {shown} is a folder; give a file name")
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
     cache = open_index(root)
+    buffer = io.StringIO()
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         rowids = cache.select(compiled, sort=args.sort, reverse=args.reverse)
-        records = [article_record(a, cache.file_path(a.path)) for a in cache.articles(rowids)]
+        records = list(selected_records(cache, rowids))
+        (write_csv if args.format == "csv" else write_jsonl)(records, buffer)
     finally:
         cache.close()
-    buffer = io.StringIO()
-    (write_csv if args.format == "csv" else write_jsonl)(records, buffer)
     try:
         atomic_write_text(output, buffer.getvalue())
     except OSError as error:
-        raise CommandFailed(
-            f"cannot write {sanitize_inline(str(output))}: {error.strerror}"
-        ) from None
-    noun = "article" if len(records) == 1 else "articles"
-    sys.stderr.write(f"wrote {len(records):,} {noun} to {sanitize_inline(str(output))}\n")
+        reason = sanitize_inline(error.strerror or str(error) or type(error).__name__)
+        raise CommandFailed(f"cannot write {shown}: {reason}; nothing was written") from None
+    sys.stderr.write(f"wrote {count_noun(len(records), 'article')} to {shown}\n")
     return 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tickertape.commands.common import (
     UsageError,
@@ -13,21 +14,35 @@ from tickertape.commands.common import (
     add_quiet_argument,
     index_root,
     open_index,
+    path_maker,
     report_problems,
 )
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
 
 if TYPE_CHECKING:
+    from tickertape.core.index import IndexCache
     from tickertape.core.query import CompiledQuery
 
 SORTS = ("date", "title", "source", "sentiment", "confidence", "relevance")
+SORT_HELP = (
+    "sort key (default: date, newest first). title and source sort A-Z, sentiment "
+    "positive, neutral, negative, then others, confidence high to low; relevance puts "
+    "the best match first when the query has words, and is date order when it has none. "
+    "Ties go newest first; articles without the value go last"
+)
+# Articles are fetched and written this many at a time: a million never sit in memory
+# at once, and `| head` stops the work after the first batch.
+_BATCH = 2000
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "list",
         help="list the articles of an index",
-        description="List the articles of an index, newest first.",
+        description="List the articles of an index (the bundled sample when no PATH is\n"
+        "given), newest first. Warnings about files go to stderr.",
+        epilog=query_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
     add_query_arguments(parser)
@@ -38,9 +53,18 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def add_query_arguments(parser: argparse.ArgumentParser) -> None:
     """-q, --sort and --reverse: shared by list and export."""
-    parser.add_argument("-q", "--query", default="", help="filter with the query language")
-    parser.add_argument("--sort", choices=SORTS, default="date", help="sort key (default: date)")
+    parser.add_argument(
+        "-q", "--query", default="", help="filter with the query language (see below)"
+    )
+    parser.add_argument("--sort", choices=SORTS, default="date", help=SORT_HELP)
     parser.add_argument("--reverse", action="store_true", help="reverse the order")
+
+
+def query_epilog() -> str:
+    """The query language's reference, for the end of ``--help``."""
+    from tickertape.core.query import QUERY_HELP
+
+    return "The query language (-q):\n\n" + QUERY_HELP
 
 
 def compile_from_args(text: str) -> CompiledQuery:
@@ -53,6 +77,14 @@ def compile_from_args(text: str) -> CompiledQuery:
         raise UsageError(f"tickertape: bad query: {error}") from None
 
 
+def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    """The records of ``rowids`` in order, read from the cache a batch at a time."""
+    make_path = path_maker(cache)
+    for start in range(0, len(rowids), _BATCH):
+        for article in cache.articles(rowids[start : start + _BATCH]):
+            yield article_record(article, make_path(article.path))
+
+
 def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("tickertape list: --limit must be 0 or more")
@@ -62,17 +94,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         rowids = cache.select(compiled, sort=args.sort, reverse=args.reverse, limit=args.limit)
-        records = [
-            article_record(article, cache.file_path(article.path)) for article in cache.articles(rowids)
-        ]
+        records = selected_records(cache, rowids)
+        out = sys.stdout
+        if args.format == "jsonl":
+            write_jsonl(records, out)
+        elif args.format == "csv":
+            write_csv(records, out)
+        else:
+            width = shutil.get_terminal_size().columns if out.isatty() else None
+            write_table(list(records), out, width=width)
     finally:
         cache.close()
-    out = sys.stdout
-    if args.format == "jsonl":
-        write_jsonl(records, out)
-    elif args.format == "csv":
-        write_csv(records, out)
-    else:
-        width = shutil.get_terminal_size().columns if out.isatty() else None
-        write_table(records, out, width=width)
     return 0

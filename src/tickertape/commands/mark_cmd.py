@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from pathlib import Path
 
-from tickertape.commands.common import CommandFailed, UsageError, index_root, open_index
+from tickertape.commands.common import (
+    CommandFailed,
+    UsageError,
+    count_noun,
+    index_root,
+    open_index,
+)
 from tickertape.core.sanitize import sanitize_inline
+
+_ID_SHAPE = re.compile(r"[0-9A-Fa-f]+")
+_DONE = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "mark",
         help="mark articles read, unread, starred or unstarred",
-        description="Mark articles by id (or unique id prefix). PATH defaults to the sample index.",
+        description="Mark articles by id (or unique id prefix). PATH defaults to the sample "
+        "index; with two words or more, the first is the PATH when it exists or is not "
+        "shaped like an id (hex digits). Every ID is checked before anything is marked. "
+        "Flags are kept by article id in the user's data folder, so they survive a "
+        "rebuilt cache.",
         usage="tickertape mark [-h] [PATH] ID [ID ...] (--read | --unread | --star | --unstar)",
     )
     parser.add_argument("args", nargs="+", metavar="[PATH] ID", help=argparse.SUPPRESS)
@@ -22,15 +37,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         what.add_argument(f"--{flag}", dest="flag", action="store_const", const=flag)
 
 
+def split_path(words: list[str]) -> tuple[str | None, list[str]]:
+    """``[PATH] ID...``: the PATH (if the first word is one) and the ids."""
+    if len(words) > 1 and (Path(words[0]).exists() or not _ID_SHAPE.fullmatch(words[0])):
+        return words[0], words[1:]
+    return None, words
+
+
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from tickertape.core.state import StateError, StateStore
 
-    from tickertape.core.state import StateStore
-
-    words: list[str] = list(args.args)
-    path = None
-    if len(words) > 1 and Path(words[0]).exists():
-        path = words.pop(0)
+    path, words = split_path(list(args.args))
     root = index_root(path)
     cache = open_index(root)
     try:
@@ -39,19 +56,26 @@ def run(args: argparse.Namespace) -> int:
             matches = cache.find(wanted)
             if len(matches) != 1:
                 problem = "no article" if not matches else f"{len(matches)} articles"
-                raise CommandFailed(f"{problem} with id {sanitize_inline(wanted)!r}")
+                raise CommandFailed(
+                    f"{problem} with id {sanitize_inline(wanted)!r}; nothing was marked"
+                )
             ids.append(cache.rows(matches)[0].id)
     finally:
         cache.close()
     if not ids:
         raise UsageError("tickertape mark: give at least one ID")
-    with StateStore.open() as state:
-        for notice in state.notices:
-            sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
-        if args.flag in ("read", "unread"):
-            state.set_read(ids, args.flag == "read")
-        else:
-            state.set_starred(ids, args.flag == "star")
-    noun = "article" if len(ids) == 1 else "articles"
-    sys.stdout.write(f"marked {len(ids)} {noun} {args.flag}\n")
+    try:
+        with StateStore.open() as state:
+            for notice in state.notices:
+                sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
+            if not state.persistent:
+                raise CommandFailed("the flags cannot be saved; nothing was marked")
+            if args.flag in ("read", "unread"):
+                state.set_read(ids, args.flag == "read")
+            else:
+                state.set_starred(ids, args.flag == "star")
+    except StateError as error:
+        reason = sanitize_inline(str(error))
+        raise CommandFailed(f"the flags could not be saved: {reason}") from None
+    sys.stdout.write(f"marked {count_noun(len(set(ids)), 'article')} {_DONE[args.flag]}\n")
     return 0

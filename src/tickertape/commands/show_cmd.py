@@ -9,6 +9,7 @@ from tickertape.commands.common import (
     CommandFailed,
     UsageError,
     add_quiet_argument,
+    count_noun,
     index_root,
     open_index,
 )
@@ -21,8 +22,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser(
         "show",
         help="print one article as plain text",
-        description="Print one article: title, metadata and the cleaned text. "
-        "ID may be any unique prefix of the article id.",
+        description="Print one article: title, metadata and the cleaned text, with links "
+        "numbered [1], [2]... and listed at the end. ID may be any unique prefix of the "
+        "article id. The article's warnings go to stderr.",
         usage="tickertape show [-h] [--quiet] [PATH] ID",
     )
     parser.add_argument("args", nargs="+", metavar="[PATH] ID", help=argparse.SUPPRESS)
@@ -81,8 +83,14 @@ def run(args: argparse.Namespace) -> int:
         article = cache.load_article(matches[0])
     finally:
         cache.close()
-    if not args.quiet:
-        for warning in article.warnings:
-            sys.stderr.write(f"warning: {article.path}: {sanitize_inline(warning)}\n")
+    if args.quiet and article.warnings:
+        sys.stderr.write(
+            f"{count_noun(len(article.warnings), 'warning')} (run without --quiet to see them)\n"
+        )
+    elif article.warnings:
+        where = sanitize_inline(article.path)
+        sys.stderr.write(
+            "".join(f"warning: {where}: {sanitize_inline(w)}\n" for w in article.warnings)
+        )
     sys.stdout.write(render_article(article))
     return 0

@@ -13,7 +13,7 @@ from tickertape.commands.common import (
     open_index,
     report_problems,
 )
-from tickertape.commands.list_cmd import compile_from_args
+from tickertape.commands.list_cmd import compile_from_args, query_epilog
 from tickertape.core.sanitize import sanitize_inline
 
 SECTIONS = ("source", "sentiment", "language", "ticker", "month")
@@ -23,8 +23,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser(
         "stats",
         help="count articles by source, sentiment, language, ticker and month",
-        description="Count the articles a query selects (all by default) by source, "
-        "sentiment, language, ticker (top 20) and month.",
+        description="Count the articles a query selects (all by default) by source,\n"
+        "sentiment, language, ticker (top 20) and month (UTC). In JSON, articles\n"
+        'without a value are counted under "".',
+        epilog=query_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
     parser.add_argument("-q", "--query", default="", help="count only what this query selects")

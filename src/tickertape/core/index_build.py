@@ -23,6 +23,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
+import sys
 import sqlite3
 import threading
 import time
@@ -111,7 +112,7 @@ class _Runner:
 
     def __init__(self, use_pool: bool) -> None:
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        if use_pool:
+        if use_pool and _start_resource_tracker():
             # spawn, not fork: the reader runs this from a thread of a threaded app.
             context = multiprocessing.get_context("spawn")
             self.pool = concurrent.futures.ProcessPoolExecutor(
@@ -134,6 +135,37 @@ class _Runner:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_resource_tracker() -> bool:
+    """Start multiprocessing's resource tracker; False when no process can be started.
+
+    The tracker inherits ``sys.stderr``'s descriptor, and under Textual ``sys.stderr``
+    is a capture object without a real one, so spawning would fail with "bad value(s)
+    in fds_to_keep". It is started once with stderr pointed at the null device.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        real = False
+    else:
+        real = sys.stderr.fileno() >= 0
+    try:
+        if real:
+            resource_tracker.ensure_running()
+            return True
+        saved = sys.stderr
+        with open(os.devnull, "w") as sink:
+            sys.stderr = sink
+            try:
+                resource_tracker.ensure_running()
+            finally:
+                sys.stderr = saved
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def use_pool(n_files: int) -> bool:

@@ -99,13 +99,18 @@ def _mention(match: re.Match[str], text: str) -> tuple[int, str] | None:
 
 
 def find_tickers(text: str) -> list[str]:
-    """Every ticker code in ``text`` (raw HTML or plain), unique, in order of first mention."""
+    """Every ticker code in ``text`` (raw HTML or plain), unique, in order of first mention.
+
+    A bare symbol (``$NVDA``) is dropped when the same text names its listing
+    (``NVDA.O``): one company, one entry, and counts per ticker are not split.
+    """
     found: dict[str, None] = {}
     for match in _TICKER.finditer(text):
         mention = _mention(match, text)
         if mention is not None:
             found.setdefault(mention[1], None)
-    return list(found)
+    listed = {ticker_base(code) for code in found if "." in code}
+    return [code for code in found if "." in code or code not in listed]
 
 
 def iter_ticker_mentions(text: str) -> Iterator[tuple[int, int, str]]:
