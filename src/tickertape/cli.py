@@ -73,13 +73,10 @@ def _glue_query_values(
     ``-q VALUE`` becomes ``--query=VALUE`` when VALUE starts with one ``-`` and is not
     one of the command's options (``-q -h`` still asks for help).
     """
-    if command is None:
+    sub = _subparser(parser, command)
+    if sub is None or "--query" not in sub._option_string_actions:
         return args
-    options: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            sub = action.choices[command]
-            options.update(sub._option_string_actions)
+    options = set(sub._option_string_actions)
     glued: list[str] = []
     position = 0
     while position < len(args):
@@ -93,7 +90,6 @@ def _glue_query_values(
             and following.startswith("-")
             and not following.startswith("--")
             and following not in options
-            and "query" in {a.dest for a in sub._actions}
         ):
             glued.append(f"--query={following}")
             position += 2
@@ -101,6 +97,15 @@ def _glue_query_values(
         glued.append(arg)
         position += 1
     return glued
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser | None:
+    """The parser of ``command`` inside ``parser`` (None for the reader)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
