@@ -99,7 +99,9 @@ def _glue_query_values(
     return glued
 
 
-def _subparser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser | None:
+def _subparser(
+    parser: argparse.ArgumentParser, command: str | None
+) -> argparse.ArgumentParser | None:
     """The parser of ``command`` inside ``parser`` (None for the reader)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args_list[0] if args_list and args_list[0] in COMMANDS else None
     try:
         try:
-                parser = build_parser(command)
+            parser = build_parser(command)
             args = parser.parse_args(_glue_query_values(parser, command, args_list))
         except SystemExit as done:  # --help and --version: printed, and a success
             return done.code if isinstance(done.code, int) else EXIT_OK

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.articles import write_index
 from tickertape.cli import main
 from tickertape.output import RECORD_KEYS
-from tests.ui.articles import write_index
 
 TICKERTAPE = Path(sys.executable).with_name("tickertape")
 A1, B2, C3, D4, E5, F6 = (c * 8 for c in ("a1", "b2", "c3", "d4", "e5", "f6"))
@@ -112,9 +112,30 @@ def test_relevance_puts_the_best_match_first(
     first, _, third = (f"{n:016d}" for n in (1, 2, 3))
     assert listed_ids(capsys, str(root), "-q", "tariff") == [first, third]
     assert listed_ids(capsys, str(root), "-q", "tariff", "--sort", "relevance") == [third, first]
-    assert listed_ids(
-        capsys, str(root), "-q", "tariff", "--sort", "relevance", "--reverse"
-    ) == [first, third]
+    assert listed_ids(capsys, str(root), "-q", "tariff", "--sort", "relevance", "--reverse") == [
+        first,
+        third,
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "chip*",
+        "amazon OR oil",
+        "chips OR ticker:XOM",
+        "-chips",
+        "amazon -retailer",
+        "sentiment:pos",
+    ],
+)
+def test_relevance_changes_the_order_never_the_result(
+    index: Path, capsys: pytest.CaptureFixture[str], query: str
+) -> None:
+    by_date = listed_ids(capsys, str(index), "-q", query)
+    by_relevance = listed_ids(capsys, str(index), "-q", query, "--sort", "relevance")
+    assert sorted(by_relevance) == sorted(by_date)
+    assert len(by_relevance) == len(set(by_relevance))
 
 
 def test_relevance_without_words_is_date_order_as_the_help_says(
@@ -180,7 +201,9 @@ def test_csv_has_a_header_and_parses_back_to_the_jsonl_records(
         assert row["title"] == record["title"]
         assert row["tickers"].split() == record["tickers"]
         assert row["published"] == (record["published"] or "")
-        assert row["confidence"] == ("" if record["confidence"] is None else str(record["confidence"]))
+        assert row["confidence"] == (
+            "" if record["confidence"] is None else str(record["confidence"])
+        )
 
 
 def test_table_has_a_header_and_one_row_an_article(
@@ -193,7 +216,8 @@ def test_table_has_a_header_and_one_row_an_article(
     assert len(lines) == 7
     assert lines[1].startswith(A1)
     assert "2024-12-05 14:30" in lines[1]
-    assert "▲" in lines[1] and "0.93" in lines[1]
+    assert "▲" in lines[1]
+    assert "0.93" in lines[1]
     assert lines[1].endswith("Chipmakers rally as export rules ease")
     assert "\x1b" not in out
 
@@ -254,11 +278,14 @@ def test_every_bad_query_is_a_usage_error_that_points_at_a_column(
 # -- paths, limits, the sample ----------------------------------------------------------
 
 
-def test_a_missing_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_path_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "list", str(tmp_path / "nowhere"))
     assert code == 2
     assert out == ""
-    assert "no such file or folder" in err and "nowhere" in err
+    assert "no such file or folder" in err
+    assert "nowhere" in err
 
 
 def test_a_negative_limit_is_a_usage_error(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -304,7 +331,9 @@ def test_warnings_go_to_stderr_one_line_each_naming_file_field_and_reason(
         line.startswith("warning: 007_0707070707070707.txt: confidence: ") and "1.7" in line
         for line in lines
     )
-    assert any(line.startswith("warning: 007_0707070707070707.txt: publishDate: ") for line in lines)
+    assert any(
+        line.startswith("warning: 007_0707070707070707.txt: publishDate: ") for line in lines
+    )
     assert any(line.startswith("warning: 008_empty.txt: file: ") for line in lines)
     # The record carries its own warnings too.
     record = next(json.loads(line) for line in out.splitlines() if "0707" in line)
@@ -315,7 +344,9 @@ def test_warnings_go_to_stderr_one_line_each_naming_file_field_and_reason(
     assert err == "3 warnings (run without --quiet to see them)\n"
 
 
-def test_quiet_with_one_warning_says_warning(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_quiet_with_one_warning_says_warning(
+    index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (index / "008_empty.txt").write_bytes(b"")
     code, _, err = run(capsys, "list", str(index), "--quiet")
     assert code == 0
@@ -343,7 +374,8 @@ def test_list_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         env=dict(os.environ),
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()
     err = process.stderr.read()

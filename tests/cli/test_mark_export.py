@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.articles import write_index
 from tickertape.cli import main
 from tickertape.output import RECORD_KEYS
-from tests.ui.articles import write_index
 
 A1, B2, C3, D4, E5, F6 = (c * 8 for c in ("a1", "b2", "c3", "d4", "e5", "f6"))
 
@@ -39,7 +39,9 @@ def ids(capsys: pytest.CaptureFixture[str], index: Path, query: str) -> list[str
 # -- mark ------------------------------------------------------------------------------
 
 
-def test_star_and_unstar_show_in_is_starred(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_star_and_unstar_show_in_is_starred(
+    index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert ids(capsys, index, "is:starred") == []
     code, out, _ = run(capsys, "mark", str(index), A1, "d4d4", "--star")
     assert code == 0

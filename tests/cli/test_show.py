@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.articles import ARTICLES, write_index
 from tickertape.cli import main
 from tickertape.core.clean import blocks_to_plain, clean_html
-from tests.ui.articles import ARTICLES, write_index
 
 TICKERTAPE = Path(sys.executable).with_name("tickertape")
 A1 = "a1" * 8
@@ -104,7 +104,9 @@ def test_show_without_a_path_reads_the_sample(capsys: pytest.CaptureFixture[str]
     assert "Tickers: AMZN.O" in out
 
 
-def test_the_articles_warnings_go_to_stderr(index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_articles_warnings_go_to_stderr(
+    index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (index / "007_0707070707070707.txt").write_text(
         "title: Odd one\n\nconfidence: 1.7\n\ncontent: <p>Text.</p>\n", encoding="utf-8"
     )

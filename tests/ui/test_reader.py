@@ -541,3 +541,25 @@ async def test_article_view_takes_focus_when_clicked_and_marks_read(
         assert focused(app) is app.article_view
         assert app.state is not None
         await wait_until(pilot, lambda: app.state.is_read("a1a1a1a1a1a1a1a1"))  # type: ignore[union-attr]
+
+
+async def test_articles_new_since_the_last_run_are_counted_and_marked(
+    make_app: AppFactory, index: Path
+) -> None:
+    from tests.ui.articles import ARTICLES, article_text
+
+    first = make_app(index)
+    async with first.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, first)
+        assert first.header.new == 0
+    article = dict(ARTICLES[0], title="A fresh story", publishDate="2024-12-06T08:00:00Z")
+    (index / "008_0000000000000008.txt").write_text(article_text(article))
+    again = make_app(index)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, again)
+        await wait_until(pilot, lambda: again.header.new == 1)
+        assert current_title(again) == "A fresh story"
+        assert "1 new" in header_text(again)
+        row = again.article_list.current_row()
+        assert row is not None
+        assert row.rowid in again.article_list._new

@@ -653,6 +653,20 @@ class IndexCache:
                 }
             return dict(derived.ticker_stats)
 
+    def added_since(self, when: float) -> set[int]:
+        """Rowids of the articles that entered the cache after ``when`` (unix seconds).
+
+        With the time of the previous run, these are the articles that are new to the
+        user; a rebuilt cache makes everything look new, so callers cap what they show.
+        """
+        with self._lock:
+            return {
+                rowid
+                for (rowid,) in self._conn.execute(
+                    "SELECT rowid FROM details WHERE added > ?", (when,)
+                )
+            }
+
     def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
         """Tickers, sources, sentiments and languages of the result, most frequent first."""
         where, params = ("1", ()) if query is None else (query.where, query.params)

@@ -106,6 +106,7 @@ class TickertapeApp(App[int]):
         self._last_progress_select = 0.0
         self._building = False
         self.unread_only = False
+        self._previous_run: float | None = None
 
     # -- layout -------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class TickertapeApp(App[int]):
 
     def _restore_settings(self, state: StateStore) -> None:
         """Theme (global), sort and query history (per index) from the last run."""
+        self._previous_run = state.last_opened(self._index_key())
         self.query_one(QueryBar).set_history(state.history(self._index_key()))
         theme = state.get_setting("theme")
         if theme and theme in self.available_themes:
@@ -243,13 +245,26 @@ class TickertapeApp(App[int]):
             self._search()
         self._building = False
         self._load_ticker_stats()
+        self._count_unread()
 
     @work(thread=True, exclusive=True, group="ticker-stats", exit_on_error=False)
     def _load_ticker_stats(self) -> None:
-        if self.cache is None:
+        cache = self.cache
+        if cache is None:
             return
-        self.post_message(messages.TickerStatsReady(self.cache.ticker_stats()))
-        self.post_message(messages.ProblemsCounted(len(self.cache.problems())))
+        self.post_message(messages.TickerStatsReady(cache.ticker_stats()))
+        self.post_message(messages.ProblemsCounted(len(cache.problems())))
+        if self._previous_run is not None:
+            new = cache.added_since(self._previous_run)
+            if len(new) < cache.count():  # a rebuilt cache is not news
+                self.post_message(messages.NewArticlesFound(new))
+        if self.state is not None:
+            # What this run has shown is not new next time.
+            self.state.mark_opened(self._index_key(), time.time())
+
+    def on_new_articles_found(self, event: messages.NewArticlesFound) -> None:
+        self.header.new = len(event.rowids)
+        self.article_list.set_new(event.rowids)
 
     def on_ticker_stats_ready(self, event: messages.TickerStatsReady) -> None:
         self.ticker_stats = event.stats
@@ -301,7 +316,10 @@ class TickertapeApp(App[int]):
             head = cache.select(compiled, sort=sort, reverse=reverse, limit=FIRST_SCREEN)
             self.post_message(messages.ResultReady(generation, head, compiled.terms, -1))
         rowids = cache.select(compiled, sort=sort, reverse=reverse)
-        self.post_message(messages.ResultReady(generation, rowids, compiled.terms, cache.count()))
+        partial = compiled.has_text and not cache.fts_ready()
+        self.post_message(
+            messages.ResultReady(generation, rowids, compiled.terms, cache.count(), partial=partial)
+        )
 
     def on_result_ready(self, event: messages.ResultReady) -> None:
         if event.generation != self._generation:
@@ -320,6 +338,11 @@ class TickertapeApp(App[int]):
             self.header.total = event.total
             self.header.status = "" if not self._building else self.header.status
         self.header.shown = len(event.rowids)
+        bar = self.query_one(QueryBar)
+        if event.partial:
+            bar.show_error("Still indexing the text: word matches so far only", warning=True)
+        elif bar.showing_warning:
+            bar.show_error(None)
         self.header.filtered = bool(self.effective_query().strip())
         self.header.query_text = self.query_text
         if not event.rowids:

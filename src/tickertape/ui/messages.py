@@ -28,8 +28,15 @@ class ResultReady(Message):
     """Row ids for the query of ``generation``; an older generation is dropped."""
 
     def __init__(
-        self, generation: int, rowids: Sequence[int], terms: Sequence[str], total: int
+        self,
+        generation: int,
+        rowids: Sequence[int],
+        terms: Sequence[str],
+        total: int,
+        *,
+        partial: bool = False,
     ) -> None:
+        self.partial = partial
         self.generation = generation
         self.rowids = rowids
         self.terms = terms
@@ -88,4 +95,12 @@ class ProblemsCounted(Message):
 
     def __init__(self, count: int) -> None:
         self.count = count
+        super().__init__()
+
+
+class NewArticlesFound(Message):
+    """Articles added to the cache since the previous run of the reader."""
+
+    def __init__(self, rowids: set[int]) -> None:
+        self.rowids = rowids
         super().__init__()

@@ -211,6 +211,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._flags: dict[str, tuple[bool, bool]] = {}
         self._highlight: re.Pattern[str] | None = None
+        self._new: set[int] = set()
         self._last_posted: int | None = -1
 
     # -- data ---------------------------------------------------------------
@@ -247,6 +248,11 @@ class ArticleList(ScrollView, can_focus=True):
         """Forget cached rows and flags (after a refresh or a state change)."""
         self._pages.clear()
         self._flags.clear()
+        self.refresh()
+
+    def set_new(self, rowids: set[int]) -> None:
+        """Mark these articles as new since the last run (◆ instead of ●)."""
+        self._new = rowids
         self.refresh()
 
     def set_highlight(self, terms: Sequence[str]) -> None:
@@ -363,7 +369,8 @@ class ArticleList(ScrollView, can_focus=True):
         key, width = column.key, column.width
         if key == "flags":
             star = Segment("★" if starred else " ", self._style("starred", base))
-            dot = Segment("●" if not read else " ", self._style("unread", base))
+            mark = " " if read else "◆" if row.rowid in self._new else "●"
+            dot = Segment(mark, self._style("unread", base))
             return [star, dot]
         if key == "date":
             date = compact_date(row.published_ms, self._clock().astimezone())

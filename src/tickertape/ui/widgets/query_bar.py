@@ -63,6 +63,7 @@ class QueryBar(Vertical):
         self._history: list[str] = []
         self._position = 0
         self._draft = ""
+        self._warning = False
 
     def compose(self) -> ComposeResult:
         yield QueryInput(placeholder=PLACEHOLDER, id="query-input", select_on_focus=False)
@@ -95,10 +96,16 @@ class QueryBar(Vertical):
         self.input.value = value
         self.input.cursor_position = len(value)
 
-    def show_error(self, message: str | None) -> None:
+    @property
+    def showing_warning(self) -> bool:
+        return self._warning
+
+    def show_error(self, message: str | None, *, warning: bool = False) -> None:
+        """Show a query error (or, with ``warning``, a notice) under the input."""
+        self._warning = warning and bool(message)
         error = self.query_one("#query-error", Static)
         error.display = bool(message)
-        error.update(Content.styled(message or "", "$text-error"))
+        error.update(Content.styled(message or "", "$text-warning" if warning else "$text-error"))
 
     @on(Input.Changed, "#query-input")
     def _changed(self, event: Input.Changed) -> None:
