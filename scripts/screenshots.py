@@ -46,9 +46,7 @@ async def main() -> None:
             app.save_screenshot("reader.svg", str(ASSETS))
             await pilot.press("escape", "slash", *"ticker:NVDA chip*", "enter")
             await _settle(app, pilot, lambda: app.query_text == "ticker:NVDA chip*" and app.header.filtered)
-            await pilot.press("t")
-            await pilot.pause(0.5)
-            app.save_screenshot("search-and-facets.svg", str(ASSETS))
+            app.save_screenshot("search.svg", str(ASSETS))
 
 
 if __name__ == "__main__":

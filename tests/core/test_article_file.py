@@ -6,10 +6,21 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tickertape.core.article import Article, format_published
 from tickertape.core.formats import ReadResult, read_file
-from tickertape.core.formats.article_file import MAX_IMAGES, MAX_IMAGES_CHARS, file_id
+from tickertape.core.formats.article_file import (
+    _UNSAFE_ASCII,
+    _UNSAFE_CHARS,
+    MAX_IMAGES,
+    MAX_IMAGES_CHARS,
+    article_content,
+    file_id,
+    parse_article_text,
+)
+from tickertape.core.sanitize import is_printable_text
 
 SEED_IMAGE = (
     "https://www.reuters.com/resizer/v2/https%3A%2F%2Fs3.amazonaws.com%2Farc-authors%2Freuters"
@@ -336,3 +347,43 @@ def test_article_warnings_are_the_short_form_of_its_problems(tmp_path: Path) -> 
     result = read(tmp_path, "title: T\n\nconfidence: 7\n\ncontent: x")
     assert result.articles[0].warnings == [p.short() for p in result.problems]
     assert all(p.path == "001_0123456789abcdef.txt" for p in result.problems)
+
+
+# -- the content-only reader used by the cache's full-text pass ----
+
+article_pieces = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "title: T", "content: ", "content:", "Content:\n", "summary: S", "x-a: b",
+                "\n", "\n\n", "\n \n", "\r\n", "\r\n\r\n", " ", "\t", "<p>a</p>", "\x1b[31m",
+                "\u202e", "\u00a0", "é", "link: https://a.example/", "publishDate: 2024-01-02",
+                "no field here", ":", "content: \n<p>body</p>", "\x00", "\u2028",
+            ]
+        ),
+        st.text(max_size=8),
+    ),
+    max_size=25,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(article_pieces)
+def test_article_content_is_the_content_parse_article_text_gives(text: str) -> None:
+    result = parse_article_text(text, "001_0123456789abcdef.txt")
+    expected = result.articles[0].content if result.articles else ""
+    assert article_content(text) == expected
+
+
+def test_article_content_reads_a_real_article(tmp_path: Path) -> None:
+    text = "title: T\n\nsummary: S\n\ncontent: <p>one</p>\n\nfake: field\n"
+    assert article_content(text) == "<p>one</p>\n\nfake: field\n"
+    assert article_content("title: T\n\nsummary: S") == ""
+    assert article_content("just text") == ""
+
+
+def test_every_unsafe_content_character_fails_the_fast_check() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        if _UNSAFE_CHARS.match(char) or _UNSAFE_ASCII.match(char):
+            assert not is_printable_text(char), hex(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickertape.core.sanitize import clean_field, sanitize, sanitize_inline
+from tickertape.core import sanitize as sanitize_module
+from tickertape.core.sanitize import clean_field, is_printable_text, sanitize, sanitize_inline
 
 # Pieces that hostile or broken text is made of, mixed into arbitrary text below.
 HAZARDS = [
@@ -55,6 +57,40 @@ def test_clean_text_is_returned_unchanged_by_the_fast_path(text: str) -> None:
     # A NUL forces every pass to run; it is removed and affects nothing else.
     assert sanitize(text) == sanitize(text + "\x00")
     assert sanitize(sanitize(text)) == sanitize(text)
+
+
+def slow_sanitize(text: str) -> str:
+    """Every pass of :func:`sanitize`, without its fast paths."""
+    text = sanitize_module._CRLF.sub("\n", text)
+    text = sanitize_module._SEPARATORS.sub(" ", text)
+    text = sanitize_module._ESCAPE_SEQUENCE.sub("", text)
+    return sanitize_module._INVISIBLE.sub("", text)
+
+
+@given(hostile_text)
+def test_the_fast_path_and_the_slow_path_agree(text: str) -> None:
+    assert sanitize(text) == slow_sanitize(text)
+    if is_printable_text(text):
+        assert slow_sanitize(text) == text
+
+
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\t", "é", "\u00a0", "日", "\x1b", "\r"])))
+def test_the_fast_path_and_the_slow_path_agree_on_mostly_clean_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert sanitize(text) == slow_sanitize(text)
+
+
+def test_every_character_sanitize_acts_on_fails_the_fast_check() -> None:
+    # The fast path is only as safe as this: no code point that any pass would touch
+    # (or that starts an escape sequence) may count as printable text.
+    touched = re.compile(
+        f"{sanitize_module._ANY_TARGET.pattern}|[\x1b\x90-\x9f]|{sanitize_module._INVISIBLE.pattern}"
+    )
+    for code in range(0x110000):
+        char = chr(code)
+        if touched.match(char):
+            assert not is_printable_text(char), hex(code)
+            assert not is_printable_text(f"ok\n{char}\tok"), hex(code)
 
 
 @pytest.mark.parametrize(

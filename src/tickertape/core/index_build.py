@@ -23,10 +23,11 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
-import sys
 import sqlite3
+import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ from tickertape.core.scan import FileEntry
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 BATCH_ARTICLES: Final = 2000
 FTS_BATCH: Final = 5000
+# FTS5 flushes its pending terms to a new segment at every commit and whenever they
+# pass this size (default 1 MB); 16 MB made the full-text pass about 30% faster.
+FTS_HASH_BYTES: Final = 16 * 1024 * 1024
 # Below this many files to read, a process pool costs more to start than it saves.
 POOL_MIN_FILES: Final = 3000
 _TASK_FILES: Final = 250
@@ -50,6 +54,15 @@ _FTS_STALE_MIN: Final = 5000
 Progress = Callable[[str, int, int | None], None]
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class _FtsBatch:
+    """Rows of one full-text batch: title and summary by rowid, chunks still to come."""
+
+    fields: dict[int, tuple[str, str]]
+    chunks: int
+    last: int
 
 
 @dataclass(slots=True)
@@ -85,12 +98,22 @@ def extract_texts(
     items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]],
 ) -> list[tuple[int, str]]:
     """Body text for the full-text index: (rowid, text) for each (rowid, ordinal) asked
-    of each (path, rel) file; an article no longer in its file gets no body."""
+    of each (path, rel) file; an article no longer in its file gets no body.
+
+    An article file holds one article (ordinal 0) and only its ``content`` field is
+    read again (:func:`article_content`): the first pass already parsed the rest.
+    """
     from tickertape.core.clean import html_to_text
+    from tickertape.core.formats import is_record_file
     from tickertape.core.loader import read_entry
 
     out: list[tuple[int, str]] = []
     for path, rel, wanted in items:
+        if not is_record_file(rel):
+            body = _article_file_body(path, rel)
+            for rowid, ordinal in wanted:
+                out.append((rowid, html_to_text(body) if body and ordinal == 0 else ""))
+            continue
         result = read_entry(FileEntry(Path(path), rel, 0, 0))
         by_ordinal = {article.ordinal: article for article in result.articles}
         for rowid, ordinal in wanted:
@@ -99,6 +122,22 @@ def extract_texts(
                 (rowid, html_to_text(article.content) if article and article.content else "")
             )
     return out
+
+
+def _article_file_body(path: str, rel: str) -> str:
+    """The raw HTML body of an article file, as ``read_entry`` would give it ("" if none)."""
+    from tickertape.core.formats.article_file import article_content
+    from tickertape.core.formats.decode import decode_bytes
+    from tickertape.core.loader import MAX_ARTICLE_FILE_BYTES, read_capped
+
+    try:
+        data, _ = read_capped(Path(path), rel, MAX_ARTICLE_FILE_BYTES)
+        if not data:
+            return ""
+        text = decode_bytes(data, rel).text
+        return "" if text is None else article_content(text)
+    except Exception:  # as read_file: a file that cannot be read has no article
+        return ""
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -547,39 +586,56 @@ class Refresher:
             return
         done = 0
         self.progress("indexing text", 0, total)
-        runner = _Runner(use_pool(total))
-        try:
+        # Batches of rows are read ahead as the workers need files; results come back in
+        # order and are inserted as they come, so the workers extract the next files
+        # while this thread tokenises (the FTS insert is the longest part of a build).
+        # A batch is committed, with its ``fts_upto``, once all its rows are in.
+        batches: deque[_FtsBatch] = deque()
+
+        def tasks() -> Iterator[Sequence[tuple[str, str, list[tuple[int, int]]]]]:
+            after = upto
             while True:
                 rows = conn.execute(
                     "SELECT a.rowid, a.rel, a.ordinal, d.title, d.summary FROM articles AS a "
                     "JOIN details AS d ON d.rowid = a.rowid "
                     "WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
-                    (upto, FTS_BATCH),
+                    (after, FTS_BATCH),
                 ).fetchall()
                 if not rows:
-                    break
+                    return
+                after = rows[-1][0]
                 by_rel: dict[str, list[tuple[int, int]]] = {}
                 for rowid, rel, ordinal, _, _ in rows:
                     by_rel.setdefault(rel, []).append((rowid, ordinal))
                 jobs = [(self.file_path(rel), rel, wanted) for rel, wanted in by_rel.items()]
-                texts: dict[int, str] = {}
-                for result in runner.map(extract_texts, _chunks(jobs, _TASK_FILES)):
-                    texts.update(result)
-                self.begin()
+                chunks = list(_chunks(jobs, _TASK_FILES))
+                fields = {rowid: (title, summary) for rowid, _, _, title, summary in rows}
+                batches.append(_FtsBatch(fields, len(chunks), after))
+                yield from chunks
+
+        runner = _Runner(use_pool(total))
+        try:
+            self.begin()
+            conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
+            for result in runner.map(extract_texts, tasks()):
+                batch = batches[0]
+                fields = batch.fields
                 conn.executemany(
                     "INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                    (
-                        (rowid, title, summary, texts.get(rowid, ""))
-                        for rowid, _, _, title, summary in rows
-                    ),
+                    [(rowid, *fields[rowid], text) for rowid, text in result],
                 )
-                upto = rows[-1][0]
-                set_meta(conn, "fts_upto", upto)
+                batch.chunks -= 1
+                if batch.chunks:
+                    continue
+                batches.popleft()
+                set_meta(conn, "fts_upto", batch.last)
                 self.commit()
-                done += len(rows)
+                done += len(fields)
                 self.progress("indexing text", done, total)
                 if self.cancelled():
                     return
+                self.begin()
+            self.commit()
         finally:
             end_transaction(conn)
             runner.close()

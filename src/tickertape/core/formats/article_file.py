@@ -21,7 +21,7 @@ from datetime import datetime
 from tickertape.core.article import KNOWN_SENTIMENTS, Article, Problem
 from tickertape.core.dates import date_from_epoch, read_date
 from tickertape.core.formats import ReadResult
-from tickertape.core.sanitize import clean_field, sanitize, sanitize_inline
+from tickertape.core.sanitize import clean_field, is_printable_text, sanitize, sanitize_inline
 from tickertape.core.tickers import find_tickers, normalise_ticker
 
 # Canonical field names, keyed by their lower-case spelling.
@@ -186,6 +186,36 @@ def parse_article_text(text: str, rel_path: str) -> ReadResult:
     return ReadResult([article], problems)
 
 
+def article_content(text: str) -> str:
+    """The ``content`` that :func:`parse_article_text` gives the file's article ("" when
+    none), found by the same field scan but without reading the other fields.
+
+    The cache's full-text pass needs only the body of a file it has already parsed
+    once: this skips dates, images, tickers and the cleaning of every other field.
+    """
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    pos = 0
+    end = len(text)
+    blank = _LEADING_BLANK_LINES.match(text)
+    if blank is not None:
+        pos = blank.end()
+    while pos < end:
+        start = _FIELD_START.match(text, pos)
+        if start is not None:
+            if start.group(1).lower() == "content":
+                content = text[start.end() :]
+                return _content(content[1:] if content.startswith("\n") else content, _ignore)
+            pos = start.end()
+        paragraph_end = _PARAGRAPH_END.search(text, pos)
+        pos = end if paragraph_end is None else paragraph_end.end()
+    return ""
+
+
+def _ignore(field_name: str, reason: str) -> None:
+    """A ``Warn`` that drops the warning (the first read kept them)."""
+
+
 def file_id(rel_path: str) -> str:
     """The id in an ``NNN_<hex>.txt`` name, else the hash of the path."""
     name = rel_path.rpartition("/")[2]
@@ -299,9 +329,12 @@ def _content(value: object, warn: Warn) -> str:
     if len(text) > MAX_CONTENT_CHARS:
         warn("content", f"is {len(text):,} characters; cut to {MAX_CONTENT_CHARS:,}")
         text = text[:MAX_CONTENT_CHARS]
-    unsafe = _UNSAFE_ASCII if text.isascii() else _UNSAFE_CHARS
-    if unsafe.search(text) is not None:
-        text = sanitize(text)
+    # Every unsafe character is one str.isprintable refuses: clean text is passed by
+    # one fast scan (the regex costs as much as the rest of the file's parse).
+    if not is_printable_text(text):
+        unsafe = _UNSAFE_ASCII if text.isascii() else _UNSAFE_CHARS
+        if unsafe.search(text) is not None:
+            text = sanitize(text)
     return "" if not text or text.isspace() else text
 
 

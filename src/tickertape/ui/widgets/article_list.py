@@ -346,7 +346,8 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
-        if index == self.cursor:
+        on_cursor = index == self.cursor
+        if on_cursor:
             base = base + self.get_component_rich_style("article-list--cursor")
         read, starred = self._flags.get(row.id, (False, False))
         segments: list[Segment] = []
@@ -354,41 +355,54 @@ class ArticleList(ScrollView, can_focus=True):
         for column in layout_columns(width):
             if column.start > x:
                 segments.append(Segment(" " * (column.start - x), base))
-            segments.extend(self._cell(column, row, read=read, starred=starred, base=base))
+            segments.extend(
+                self._cell(column, row, read=read, starred=starred, base=base, plain=on_cursor)
+            )
             x = column.start + column.width
         if x < width:
             segments.append(Segment(" " * (width - x), base))
         return Strip(segments).crop(0, width)
 
-    def _style(self, name: str, base: Style) -> Style:
-        return base + self.get_component_rich_style(f"article-list--{name}", partial=True)
-
     def _cell(
-        self, column: Column, row: ArticleRow, *, read: bool, starred: bool, base: Style
+        self,
+        column: Column,
+        row: ArticleRow,
+        *,
+        read: bool,
+        starred: bool,
+        base: Style,
+        plain: bool,
     ) -> list[Segment]:
+        """One cell; on the cursor row (``plain``) only the glyphs keep their colours."""
+
+        def style(name: str, *, glyph: bool = False) -> Style:
+            if plain and not glyph:
+                return base
+            return base + self.get_component_rich_style(f"article-list--{name}", partial=True)
+
         key, width = column.key, column.width
         if key == "flags":
-            star = Segment("★" if starred else " ", self._style("starred", base))
+            star = Segment("★" if starred else " ", style("starred", glyph=True))
             mark = " " if read else "◆" if row.rowid in self._new else "●"
-            dot = Segment(mark, self._style("unread", base))
+            dot = Segment(mark, style("unread", glyph=True))
             return [star, dot]
         if key == "date":
             date = compact_date(row.published_ms, self._clock().astimezone())
-            return [Segment(_fit(date, width), self._style("date", base))]
+            return [Segment(_fit(date, width), style("date"))]
         if key == "sentiment":
             glyph = GLYPHS.get(row.sentiment, "?")
             name = row.sentiment if row.sentiment in GLYPHS else "unknown"
-            return [Segment(glyph, self._style(name, base))]
+            return [Segment(glyph, style(name, glyph=True))]
         if key == "confidence":
             text = f"{row.confidence:.2f}" if row.confidence is not None else "  - "
             if text.startswith("0"):
                 text = " " + text[1:]
             return [Segment(_fit(text, width), base)]
         if key == "source":
-            return [Segment(_fit(row.source or "—", width), self._style("source", base))]
+            return [Segment(_fit(row.source or "—", width), style("source"))]
         if key == "tickers":
-            return [Segment(_fit(" ".join(row.tickers), width), self._style("tickers", base))]
-        title_style = base if read else self._style("unread-title", base)
+            return [Segment(_fit(" ".join(row.tickers), width), style("tickers"))]
+        title_style = base if read else style("unread-title", glyph=True)
         return self._highlighted(_fit(row.title or "(no title)", width), title_style)
 
     def _highlighted(self, text: str, style: Style) -> list[Segment]:
