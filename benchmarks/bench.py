@@ -18,9 +18,11 @@ key press to repaint) are hooks: see :data:`UI_MEASUREMENTS`.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -31,6 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SEED = 1
@@ -221,45 +224,262 @@ def refresh_unchanged(corpus: Path, cache: Path) -> float:
     return time.perf_counter() - started
 
 
-# -- UI hooks ------------------------------------------------------------------------------------
+# -- UI measurements ----------------------------------------------------------------------------
+#
+# Each runs in a fresh process (imports count). "Process start" is the wall-clock time
+# the parent took just before launching it, passed on the command line, so interpreter
+# start-up is included. Headless runs use Textual's ``run_test`` (120x40); a paint is
+# forced with ``screen._on_timer_update()`` (what the screen's refresh timer calls), so
+# the time includes composing and rendering the changed lines.
 
 UiMeasurement = Callable[[Path, Path, int], float | None]
 """(corpus, warm cache dir, runs) -> median seconds, or None when not measured."""
 
+_MINIMAL_APP = """
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+
+class Minimal(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("tickertape-minimal-ready")
+
+
+Minimal().run()
+"""
+_ROW_DATE = r"\b20\d\d-\d\d-\d\d\b|\b[A-Z][a-z]{2} \d\d \d\d:\d\d\b"
+_UI_STATE: dict[str, Path] = {}
+_TMUX_SOCKETS = itertools.count()
+
+
+def _ui_state_dir(cache: Path) -> Path:
+    """One state folder per warm cache, reused (as a returning user's would be)."""
+    if str(cache) not in _UI_STATE:
+        _UI_STATE[str(cache)] = Path(tempfile.mkdtemp(prefix="tt-bench-state-"))
+    return _UI_STATE[str(cache)]
+
+
+async def _ui_child(
+    what: str, corpus: Path, cache: Path, state: Path, launch: float, out: dict[str, Any]
+) -> None:
+    """One UI measurement in this (fresh) process: seconds, or lists of them, into ``out``.
+
+    ``out`` is filled as measurements are made: leaving ``run_test`` early (while the
+    reader's workers still post messages) can raise on the way out, after them."""
+    import asyncio
+
+    if what == "minimal":
+        from textual.app import App, ComposeResult
+        from textual.widgets import Static
+
+        class Minimal(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("tickertape-minimal-ready")
+
+        minimal = Minimal()
+        async with minimal.run_test(size=(120, 40)) as minimal_pilot:
+            await minimal_pilot._wait_for_screen()
+            minimal.screen._on_timer_update()
+            out["first_paint"] = time.time() - launch
+            return
+
+    from tickertape.ui.app import TickertapeApp
+
+    app = TickertapeApp(corpus, cache_dir=cache, state_dir=state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 120
+        while not len(app.article_list.rowids) and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+        await pilot._wait_for_screen()
+        app.screen._on_timer_update()
+        out["first_paint"] = time.time() - launch
+        if what == "start":
+            return
+        # Let the start-up refresh (a scan of every file) and the full list settle.
+        while time.monotonic() < deadline and (
+            any(not w.is_finished for w in app.workers)
+            or len(app.article_list.rowids) < app.cache.count()  # type: ignore[union-attr]
+        ):
+            await asyncio.sleep(0.01)
+        await pilot.pause(0.2)
+
+        async def repainted(key: str, probe: Callable[[], object]) -> float:
+            """Seconds from pressing ``key`` to ``probe()`` changing, then a paint."""
+            before = probe()
+            began = time.perf_counter()
+            await pilot.press(key)
+            while probe() == before and time.perf_counter() - began < 30:
+                await asyncio.sleep(0.0005)
+            await pilot._wait_for_screen()
+            app.screen._on_timer_update()
+            return time.perf_counter() - began
+
+        keys = []
+        for _ in range(50):
+            keys.append(await repainted("j", lambda: app.article_list.cursor))
+        out["key"] = keys
+
+        sorts = []
+        for _ in range(10):  # two turns of the five sort keys
+            sorts.append(await repainted("s", lambda: id(app.article_list.rowids)))
+            await pilot.pause(0.05)
+        out["sort"] = sorts
+
+        await pilot.press("slash")
+        for char in "marke":
+            await pilot.press(char)
+        await pilot.pause(0.5)
+        searches = []
+        for n in range(10):  # "marke" (no match) <-> "market" (about half the index)
+            key = "t" if n % 2 == 0 else "backspace"
+            searches.append(await repainted(key, lambda: app.header.shown))
+            await pilot.pause(0.05)
+        out["search"] = searches
+
+
+def run_ui_child(what: str, corpus: Path, cache: Path) -> dict[str, Any]:
+    state = _ui_state_dir(cache)
+    launch = time.time()
+    proc = subprocess.run(
+        [
+            sys.executable, str(Path(__file__).resolve()), "_ui", what, str(corpus), str(cache),
+            str(state), repr(launch),
+        ],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "TICKERTAPE_CACHE_DIR": str(cache), "TICKERTAPE_DATA_DIR": str(state)},
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
 
 def ui_minimal_app_start(corpus: Path, cache: Path, runs: int) -> float | None:
-    """Floor: a minimal Textual app from process start to its first paint (headless)."""
-    return None
+    """Floor: a minimal Textual app (one Static) from process start to its first paint."""
+    run_ui_child("minimal", corpus, cache)  # warm the page cache
+    return median_of([run_ui_child("minimal", corpus, cache)["first_paint"] for _ in range(runs)])
 
 
 def ui_warm_start_headless(corpus: Path, cache: Path, runs: int) -> float | None:
     """Process start to the first painted list, headless, on a warm cache."""
-    return None
+    run_ui_child("start", corpus, cache)  # the first run of a state folder creates it
+    return median_of([run_ui_child("start", corpus, cache)["first_paint"] for _ in range(runs)])
 
 
-def ui_warm_start_tmux(corpus: Path, cache: Path, runs: int) -> float | None:
-    """Process start to the first painted list in a real terminal (tmux), warm cache."""
-    return None
+_INTERACTION: dict[str, dict[str, Any]] = {}
+
+
+def _interaction(corpus: Path, cache: Path) -> dict[str, Any]:
+    """Key, sort and search timings of one headless session (measured once per size)."""
+    if str(cache) not in _INTERACTION:
+        _INTERACTION[str(cache)] = run_ui_child("interact", corpus, cache)
+    return _INTERACTION[str(cache)]
 
 
 def ui_key_to_repaint(corpus: Path, cache: Path, runs: int) -> float | None:
-    """A cursor key press to the repainted screen."""
-    return None
+    """``j`` to the moved cursor, repainted (median of 50 presses, headless)."""
+    return median_of(_interaction(corpus, cache)["key"])
+
+
+def ui_sort_change(corpus: Path, cache: Path, runs: int) -> float | None:
+    """``s`` to the re-sorted list, repainted (median of 10 presses over the 5 keys)."""
+    return median_of(_interaction(corpus, cache)["sort"])
 
 
 def ui_search_keystroke(corpus: Path, cache: Path, runs: int) -> float | None:
-    """A keystroke in the query bar to the updated list."""
-    return None
+    """A keystroke in the query bar to the updated list ("marke" <-> "market"), repainted.
+
+    Includes the reader's typing debounce (``SEARCH_DELAY``, 120 ms)."""
+    return median_of(_interaction(corpus, cache)["search"])
+
+
+def _tmux_first_paint(command: str, pattern: str, env: dict[str, str]) -> float | None:
+    """Seconds from launching ``command`` in a 120x40 tmux pane to ``pattern`` on screen."""
+    import re
+
+    socket = f"tt-bench-{os.getpid()}-{next(_TMUX_SOCKETS)}"  # a fresh server each time
+    tmux = ["tmux", "-L", socket]
+    wanted = re.compile(pattern)
+    shell_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    try:
+        subprocess.run(
+            [*tmux, "-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        time.sleep(0.3)  # let the shell start
+        launched = time.perf_counter()
+        subprocess.run(
+            [*tmux, "send-keys", "-t", "b", f"exec env {shell_env} {command}", "Enter"],
+            check=True,
+            capture_output=True,
+        )
+        while time.perf_counter() - launched < 60:
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
+            ).stdout
+            if wanted.search(screen):
+                return time.perf_counter() - launched
+            time.sleep(0.005)
+        return None
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def _tmux_medians(corpus: Path, cache: Path, runs: int) -> tuple[float, float] | None:
+    """(minimal app, tickertape) medians of start to first paint in tmux; None without it."""
+    if shutil.which("tmux") is None:
+        return None
+    key = f"tmux {cache}"
+    if key not in _INTERACTION:
+        script = Path(tempfile.mkdtemp(prefix="tt-bench-")) / "minimal.py"
+        script.write_text(_MINIMAL_APP)
+        env = {
+            "TICKERTAPE_CACHE_DIR": str(cache),
+            "TICKERTAPE_DATA_DIR": str(_ui_state_dir(cache)),
+            "TERM": "xterm-256color",
+        }
+        reader = f"{shlex.quote(str(Path(sys.executable).parent / 'tickertape'))} {corpus}"
+        minimal = f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+        _tmux_first_paint(minimal, "tickertape-minimal-ready", env)  # warm-up
+        _tmux_first_paint(reader, _ROW_DATE, env)
+        floors: list[float] = []
+        starts: list[float] = []
+        for _ in range(runs):  # interleaved, so drift affects both alike
+            floor = _tmux_first_paint(minimal, "tickertape-minimal-ready", env)
+            start = _tmux_first_paint(reader, _ROW_DATE, env)
+            if floor is not None and start is not None:
+                floors.append(floor)
+                starts.append(start)
+        shutil.rmtree(script.parent, ignore_errors=True)
+        _INTERACTION[key] = {"floor": median_of(floors), "start": median_of(starts)}
+    found = _INTERACTION[key]
+    return found["floor"], found["start"]
+
+
+def ui_minimal_app_tmux(corpus: Path, cache: Path, runs: int) -> float | None:
+    """Floor: the minimal Textual app from launch to its word on a tmux screen."""
+    medians = _tmux_medians(corpus, cache, runs)
+    return None if medians is None else medians[0]
+
+
+def ui_warm_start_tmux(corpus: Path, cache: Path, runs: int) -> float | None:
+    """``tickertape CORPUS`` from launch to the first list row on a tmux screen."""
+    medians = _tmux_medians(corpus, cache, runs)
+    return None if medians is None else medians[1]
 
 
 UI_MEASUREMENTS: list[tuple[str, str, UiMeasurement]] = [
-    ("UI: minimal Textual app, start to first paint (floor)", "", ui_minimal_app_start),
+    ("UI floor: minimal Textual app, start to first paint, headless", "", ui_minimal_app_start),
     ("UI: warm start to first painted list, headless", "≤ floor + 0.25 s", ui_warm_start_headless),
+    ("UI floor: minimal Textual app, start to first paint, tmux", "", ui_minimal_app_tmux),
     ("UI: warm start to first painted list, tmux", "≤ floor + 0.25 s", ui_warm_start_tmux),
-    ("UI: key press to repaint", "< 10 ms", ui_key_to_repaint),
-    ("UI: search keystroke to updated list", "< 50 ms", ui_search_keystroke),
+    ("UI: key press (j) to repainted list, headless", "< 10 ms", ui_key_to_repaint),
+    ("UI: sort key (s) to re-sorted, repainted list", "< 50 ms", ui_sort_change),
+    (
+        "UI: search keystroke to repainted list (incl. 120 ms debounce)",
+        "< 50 ms",
+        ui_search_keystroke,
+    ),
 ]
-"""The UI engineer fills these in: each returns median seconds or None (shown as —)."""
+"""Each returns median seconds or None (shown as —); differences are added below them."""
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -422,14 +642,40 @@ def bench_size(
             "peak memory: warm open, list, 3 searches, a sort", "< 120 MB", label, f"{peak:,.0f} MB"
         )
 
+        say("UI")
+        measured: dict[str, float | None] = {}
         for name, target, measure in UI_MEASUREMENTS:
-            table.put(name, target, label, ms(measure(corpus, warm_cache, runs)))
+            try:
+                measured[name] = measure(corpus, warm_cache, runs)
+            except (subprocess.CalledProcessError, KeyError, ValueError) as error:
+                say(f"{name}: failed ({error})")
+                measured[name] = None
+            table.put(name, target, label, ms(measured[name]))
+        for kind in ("headless", "tmux"):
+            floor = measured[UI_MEASUREMENTS[0 if kind == "headless" else 2][0]]
+            start = measured[UI_MEASUREMENTS[1 if kind == "headless" else 3][0]]
+            diff = None if floor is None or start is None else start - floor
+            table.put(f"UI: warm start minus minimal app, {kind}", "≤ 0.25 s", label, ms(diff))
     finally:
         shutil.rmtree(warm_cache, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == ["_ui"]:
+        import asyncio
+
+        what, corpus, cache, state, launch = args_list[1:6]
+        result: dict[str, Any] = {}
+        try:
+            asyncio.run(
+                _ui_child(what, Path(corpus), Path(cache), Path(state), float(launch), result)
+            )
+        except Exception:
+            if not result:
+                raise
+        print(json.dumps(result))
+        return 0
     if args_list[:1] == ["_child"]:
         what, corpus, cache = args_list[1:4]
         print(json.dumps(_child(what, Path(corpus), Path(cache))))

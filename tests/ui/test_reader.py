@@ -558,8 +558,7 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, again)
         await wait_until(pilot, lambda: again.header.new == 1)
-        assert current_title(again) == "A fresh story"
         assert "1 new" in header_text(again)
-        row = again.article_list.current_row()
-        assert row is not None
-        assert row.rowid in again.article_list._new
+        rows = [again.article_list.row_at(i) for i in range(len(again.article_list.rowids))]
+        new = [row.title for row in rows if row is not None and row.rowid in again.article_list._new]
+        assert new == ["A fresh story"]
