@@ -40,12 +40,22 @@ async def main() -> None:
             clock=lambda: NOW,
         )
         async with app.run_test(size=(140, 42)) as pilot:
-            await _settle(app, pilot, lambda: app.current_article is not None and bool(app.ticker_stats))
+            await _settle(
+                app, pilot, lambda: app.current_article is not None and bool(app.ticker_stats)
+            )
             await pilot.press("j", "j", "j", "j", "enter")
-            await _settle(app, pilot, lambda: app.current_article is not None and app.current_article.id == "ccb8ea6fd69811d1")
+            await _settle(
+                app,
+                pilot,
+                lambda: (
+                    app.current_article is not None and app.current_article.id == "ccb8ea6fd69811d1"
+                ),
+            )
             app.save_screenshot("reader.svg", str(ASSETS))
             await pilot.press("escape", "slash", *"ticker:NVDA chip*", "enter")
-            await _settle(app, pilot, lambda: app.query_text == "ticker:NVDA chip*" and app.header.filtered)
+            await _settle(
+                app, pilot, lambda: app.query_text == "ticker:NVDA chip*" and app.header.filtered
+            )
             app.save_screenshot("search.svg", str(ASSETS))
 
 

@@ -71,7 +71,7 @@ def _glue_query_values(
     with ``-`` for an option and refuses it, yet a query may start with an exclusion.
 
     ``-q VALUE`` becomes ``--query=VALUE`` when VALUE starts with one ``-`` and is not
-    one of the command's options (``-q -h`` still asks for help).
+    one of the command's options (``-q --sort`` and ``-q -h`` stay errors).
     """
     sub = _subparser(parser, command)
     if sub is None or "--query" not in sub._option_string_actions:

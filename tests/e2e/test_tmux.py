@@ -61,7 +61,7 @@ class Terminal:
         )
         return str(result.stdout)
 
-    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 20) -> str:
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 45) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
@@ -123,7 +123,7 @@ def test_reader_shows_newest_article_opens_link_and_filters(
 
     terminal.keys("o")
     opened = tmp_path / "opened.txt"
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not opened.exists():
         time.sleep(0.1)
     assert opened.read_text().strip() == "https://news.example/chips/rally"
@@ -134,7 +134,7 @@ def test_reader_shows_newest_article_opens_link_and_filters(
     terminal.keys("Escape")
     time.sleep(0.5)  # a lone ESC is told from an escape sequence by a pause
     terminal.keys("q")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and terminal.alive():
         time.sleep(0.1)
     assert not terminal.alive()
@@ -149,7 +149,7 @@ def test_star_survives_a_restart_and_is_found_by_the_command_line(
     terminal.keys("*")
     terminal.wait_for(lambda s: "★" in s, "the star marker")
     terminal.keys("q")
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline and terminal.alive():
         time.sleep(0.1)
 

@@ -82,7 +82,7 @@ def focused(app: App[Any]) -> Widget | None:
     return app.focused
 
 
-async def wait_until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 10) -> None:
+async def wait_until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: float = 30) -> None:
     """Let the app run until ``predicate`` holds (workers post their results)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -560,5 +560,7 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
         await wait_until(pilot, lambda: again.header.new == 1)
         assert "1 new" in header_text(again)
         rows = [again.article_list.row_at(i) for i in range(len(again.article_list.rowids))]
-        new = [row.title for row in rows if row is not None and row.rowid in again.article_list._new]
+        new = [
+            row.title for row in rows if row is not None and row.rowid in again.article_list._new
+        ]
         assert new == ["A fresh story"]

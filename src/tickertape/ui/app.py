@@ -524,17 +524,23 @@ class TickertapeApp(App[int]):
         copy_with_fallback(self, check.url)
         self.notify(f"Copied {check.url}", markup=False)
 
-    def action_open_link(self) -> None:
-        if self.current_article is None:
+    def _selected_link(self) -> str | None:
+        """The selected article's link, from its row: no need to wait for the body."""
+        row = self.article_list.current_row()
+        if row is None:
             self.notify("No article selected", severity="warning", markup=False)
-            return
-        self.open_checked(self.current_article.link)
+            return None
+        return row.link
+
+    def action_open_link(self) -> None:
+        link = self._selected_link()
+        if link is not None:
+            self.open_checked(link)
 
     def action_copy_link(self) -> None:
-        if self.current_article is None:
-            self.notify("No article selected", severity="warning", markup=False)
-            return
-        self.copy_checked(self.current_article.link)
+        link = self._selected_link()
+        if link is not None:
+            self.copy_checked(link)
 
     def link_entries(self) -> list[LinkEntry]:
         article, cleaned = self.current_article, self.current_cleaned

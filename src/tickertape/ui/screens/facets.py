@@ -30,7 +30,9 @@ def facet_term(group: str, value: str) -> str:
 class FacetsScreen(ModalScreen[str | None]):
     """Choosing a value dismisses with the clause to add to the query."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,t", "close", "Close", id="facets.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,t", "close", "Close", id="facets.close")
+    ]
 
     def __init__(self, groups: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> None:
         super().__init__()

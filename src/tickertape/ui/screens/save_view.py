@@ -15,7 +15,9 @@ from textual.widgets import Input, Static
 class SaveViewScreen(ModalScreen[str | None]):
     """Dismisses with the name typed, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel", id="save-view.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel", id="save-view.cancel")
+    ]
 
     def __init__(self, query: str) -> None:
         super().__init__()
