@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.articles import write_index
+from tests.cli.conftest import run
 from tickertape import __version__
 from tickertape.cli import COMMANDS, main
 
@@ -34,12 +34,6 @@ NASTY = (
 EVIL_NAME = "002_\x1b[31mred\x1b]0;x\x07_0000000000000bee.txt"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def installed(*argv: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [str(TICKERTAPE), *argv], capture_output=True, env=dict(os.environ), timeout=60, check=False
@@ -49,11 +43,6 @@ def installed(*argv: str) -> subprocess.CompletedProcess[bytes]:
 def assert_clean(text: str, what: str) -> None:
     found = FORBIDDEN.findall(text)
     assert not found, f"{what} holds {[hex(ord(c)) for c in found][:10]}"
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    return write_index(tmp_path / "news")
 
 
 # -- exit codes and messages -------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.articles import write_index
+from tests.cli.conftest import run
 from tickertape.cli import main
 from tickertape.output import RECORD_KEYS
 
@@ -35,17 +35,6 @@ TICKERTAPE = Path(sys.executable).with_name("tickertape")
 A1, B2, C3, D4, E5, F6 = (c * 8 for c in ("a1", "b2", "c3", "d4", "e5", "f6"))
 NEWEST_FIRST = [A1, B2, C3, D4, E5, F6]
 ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z")
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    return write_index(tmp_path / "news")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def listed_ids(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:

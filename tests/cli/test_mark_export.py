@@ -12,22 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.articles import write_index
-from tickertape.cli import main
+from tests.cli.conftest import run
 from tickertape.output import RECORD_KEYS
 
 A1, B2, C3, D4, E5, F6 = (c * 8 for c in ("a1", "b2", "c3", "d4", "e5", "f6"))
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    return write_index(tmp_path / "news")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def ids(capsys: pytest.CaptureFixture[str], index: Path, query: str) -> list[str]:

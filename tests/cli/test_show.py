@@ -9,23 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.articles import ARTICLES, write_index
-from tickertape.cli import main
+from tests.cli.conftest import run
+from tests.ui.articles import ARTICLES
 from tickertape.core.clean import blocks_to_plain, clean_html
 
 TICKERTAPE = Path(sys.executable).with_name("tickertape")
 A1 = "a1" * 8
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    return write_index(tmp_path / "news")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_show_by_full_id_prints_title_metadata_link_tickers_summary_and_body(

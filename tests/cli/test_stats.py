@@ -11,13 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.articles import write_index
 from tickertape.cli import main
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Path:
-    return write_index(tmp_path / "news")
 
 
 def stats_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:

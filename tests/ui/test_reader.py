@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
@@ -434,8 +435,11 @@ async def test_command_palette_offers_every_action(make_app: AppFactory, index: 
         await wait_loaded(pilot, app)
         titles_ = {command.title for command in app.get_system_commands(app.screen)}
         for binding in app.BINDINGS:
-            if binding.description and binding.action not in {"quit", "command_palette"}:  # type: ignore[union-attr]
-                assert binding.description in titles_  # type: ignore[union-attr]
+            assert isinstance(binding, Binding)
+            if binding.action.startswith("apply_view"):
+                continue  # saved views are offered by name (see the views test)
+            if binding.action not in {"quit", "command_palette"}:
+                assert binding.description in titles_
         assert "Theme" in titles_
         await pilot.press("ctrl+p")
         await pilot.press(*"facets", "enter")

@@ -45,77 +45,57 @@ async def _ready(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.1)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_main_screen(
-    snap_compare: SnapCompare,
-    make_app: Callable[..., TickertapeApp],
-    snapshot_index: Path,
-    size: tuple[int, int],
-) -> None:
-    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=_ready)
+async def _main(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+
+
+async def _help(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause(0.1)
+
+
+async def _links(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    await pilot.press("l")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkListScreen))
+    await pilot.pause(0.1)
+
+
+async def _warnings(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    await pilot.press("w")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, WarningsScreen))
+    await pilot.pause(0.1)
+
+
+async def _filtered(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    app = pilot.app
+    assert isinstance(app, TickertapeApp)
+    await pilot.press("slash", *"ticker:AMZN", "enter")
+    await wait_until(pilot, lambda: app.header.shown == 2 and app.current_article is not None)
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
+SCREENS = {
+    "main_screen": _main,
+    "help_screen": _help,
+    "link_list": _links,
+    "warnings_view": _warnings,
+    "filtered_list_with_query_bar": _filtered,
+}
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_help_screen(
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(
     snap_compare: SnapCompare,
     make_app: Callable[..., TickertapeApp],
     snapshot_index: Path,
+    screen: str,
     size: tuple[int, int],
 ) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _ready(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause(0.1)
-
-    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_link_list(
-    snap_compare: SnapCompare,
-    make_app: Callable[..., TickertapeApp],
-    snapshot_index: Path,
-    size: tuple[int, int],
-) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _ready(pilot)
-        await pilot.press("l")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkListScreen))
-        await pilot.pause(0.1)
-
-    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_warnings_view(
-    snap_compare: SnapCompare,
-    make_app: Callable[..., TickertapeApp],
-    snapshot_index: Path,
-    size: tuple[int, int],
-) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _ready(pilot)
-        await pilot.press("w")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, WarningsScreen))
-        await pilot.pause(0.1)
-
-    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_filtered_list_with_query_bar(
-    snap_compare: SnapCompare,
-    make_app: Callable[..., TickertapeApp],
-    snapshot_index: Path,
-    size: tuple[int, int],
-) -> None:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _ready(pilot)
-        app = pilot.app
-        assert isinstance(app, TickertapeApp)
-        await pilot.press("slash", *"ticker:AMZN", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 2 and app.current_article is not None)
-        app.clear_notifications()
-        await pilot.pause(0.2)
-
-    assert snap_compare(_app(make_app, snapshot_index), terminal_size=size, run_before=run_before)
+    app = _app(make_app, snapshot_index)
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])

@@ -691,11 +691,15 @@ class TickertapeApp(App[int]):
             found = []
             for binding in bindings:
                 if isinstance(binding, Binding) and binding.description:
+                    if binding.action.startswith("apply_view"):
+                        continue  # one line for the nine view keys, below
                     found.append((binding.key, binding.description))
             return found
 
+        anywhere = described(self.BINDINGS)
+        anywhere.append(("1…9", "Apply saved view 1…9 (all views: command palette)"))
         return [
-            ("Anywhere", described(self.BINDINGS)),
+            ("Anywhere", anywhere),
             ("List", described(ArticleList.BINDINGS)),
             ("Article", described(ArticleView.BINDINGS)),
             ("Query bar", described(QueryInput.BINDINGS)),
@@ -711,6 +715,7 @@ class TickertapeApp(App[int]):
                 isinstance(binding, Binding)
                 and binding.description
                 and binding.action not in {"quit", "command_palette"}
+                and not binding.action.startswith("apply_view")
             ):
                 action = binding.action
                 yield SystemCommand(

@@ -59,31 +59,9 @@ class IndexHeader(Horizontal):
         self.query_one("#header-counts", Static).update(Content(" · ").join(parts))
 
     def on_mount(self) -> None:
-        self._refresh_text()
-
-    def watch_index_name(self) -> None:
-        self._refresh_text()
-
-    def watch_shown(self) -> None:
-        self._refresh_text()
-
-    def watch_total(self) -> None:
-        self._refresh_text()
-
-    def watch_filtered(self) -> None:
-        self._refresh_text()
-
-    def watch_query_text(self) -> None:
-        self._refresh_text()
-
-    def watch_unread(self) -> None:
-        self._refresh_text()
-
-    def watch_new(self) -> None:
-        self._refresh_text()
-
-    def watch_warnings(self) -> None:
-        self._refresh_text()
-
-    def watch_status(self) -> None:
+        for name in (
+            "index_name", "shown", "total", "filtered", "query_text",
+            "unread", "new", "warnings", "status",
+        ):  # fmt: skip
+            self.watch(self, name, self._refresh_text, init=False)
         self._refresh_text()
