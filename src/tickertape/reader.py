@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tickertape.commands.common import UsageError, index_root
+from tickertape.commands.common import index_root
 
 
 def run_reader(paths: Sequence[str]) -> int:
-    """Open the reader on one index (the bundled sample when no path is given)."""
-    if len(paths) > 1:
-        raise UsageError(
-            "tickertape: give one index folder or file (several can live under one folder)"
-        )
-    root = index_root(paths[0] if paths else None)
+    """Open the reader on the index at ``paths`` (the bundled sample when there are none).
+
+    Several paths are read as one index, each file's path starting with the name of
+    the folder (or file) it came from.
+    """
+    roots = [index_root(path) for path in paths] or [index_root(None)]
+    if len(roots) == 1:
+        root = roots[0]
+        name = "sample index" if not paths else _display_name(root)
+    else:
+        from tickertape.core.paths import combined_root
+
+        root = combined_root(roots)
+        name = " + ".join(_display_name(path) for path in roots)
     from tickertape.ui.app import TickertapeApp
 
-    name = "sample index" if not paths else _display_name(root)
     app = TickertapeApp(root, index_name=name)
     result = app.run()
     return result if isinstance(result, int) else 0

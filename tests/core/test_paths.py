@@ -199,3 +199,21 @@ def test_atomic_write_new_file_follows_umask_not_private_temp_mode(tmp_path: Pat
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "fresh.csv").stat().st_mode) == 0o644
+
+
+def test_combined_root_links_every_path_and_is_stable(tmp_path: Path) -> None:
+    from tickertape.core.paths import cache_dir, combined_root
+
+    first = tmp_path / "a" / "news"
+    second = tmp_path / "b" / "news"
+    single = tmp_path / "feed.jsonl"
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+    single.write_text("{}\n")
+    root = combined_root([first, second, single])
+    assert root.is_relative_to(cache_dir())
+    links = sorted(path.name for path in root.iterdir())
+    assert links == ["feed.jsonl", "news", "news-2"]
+    assert {(root / name).resolve() for name in links} == {first, second, single}
+    assert combined_root([second, single, first]) == root  # order does not matter
+    assert sorted(path.name for path in first.iterdir()) == []  # nothing written beside the paths

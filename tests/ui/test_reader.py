@@ -568,3 +568,22 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
             row.title for row in rows if row is not None and row.rowid in again.article_list._new
         ]
         assert new == ["A fresh story"]
+
+
+async def test_several_paths_open_as_one_index(make_app: AppFactory, tmp_path: Path) -> None:
+    from tests.ui.articles import write_index
+    from tickertape.core.paths import combined_root
+
+    first = write_index(tmp_path / "first")
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "009_0000000000000009.txt").write_text(
+        "title: From the second folder\n\npublishDate: 2025-01-01T00:00:00Z\n\ncontent: <p>x</p>\n"
+    )
+    app = make_app(combined_root([first, second]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.header.total == 7
+        assert current_title(app) == "From the second folder"
+        assert app.current_article is not None
+        assert app.current_article.path == "second/009_0000000000000009.txt"

@@ -14,6 +14,7 @@ import hashlib
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -128,3 +129,42 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     """:func:`atomic_write_bytes` for text; newlines are written as given, never translated."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def combined_root(paths: Sequence[Path]) -> Path:
+    """One index made of several folders or files: a folder of links to each of them.
+
+    The folder lives in the cache directory, named from the set of paths, so the same
+    set always opens the same cache; each link is named after its target (``a``,
+    ``a-2`` when two share a name), which is how the articles' paths read. Nothing is
+    written next to the paths themselves.
+    """
+    targets = sorted({path.expanduser().resolve() for path in paths}, key=str)
+    joined = b"\n".join(os.fsencode(target) for target in targets)
+    digest = hashlib.sha1(joined, usedforsecurity=False)
+    folder = cache_dir() / "combined" / digest.hexdigest()[:16]
+    if folder.is_dir():
+        return folder
+    staging = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.tmp")
+    staging.mkdir(parents=True)
+    try:
+        used: set[str] = set()
+        for target in targets:
+            name = target.name or "root"
+            number = 1
+            while name in used:
+                number += 1
+                name = f"{target.name or 'root'}-{number}"
+            used.add(name)
+            (staging / name).symlink_to(target, target_is_directory=target.is_dir())
+        try:
+            staging.rename(folder)
+        except OSError:  # another process made it first: theirs is the same
+            if not folder.is_dir():
+                raise
+    finally:
+        if staging.exists():
+            for link in staging.iterdir():
+                link.unlink()
+            staging.rmdir()
+    return folder
