@@ -30,15 +30,16 @@ from tickertape.core.query import QUERY_HELP, QueryError, add_term, compile_quer
 from tickertape.core.state import StateStore, index_setting
 from tickertape.ui import messages
 from tickertape.ui.clipboard import copy_with_fallback
+from tickertape.ui.commands import binding_groups, reader_commands
 from tickertape.ui.screens.facets import FacetsScreen
 from tickertape.ui.screens.help import HelpScreen
-from tickertape.ui.screens.links import LinkChoice, LinkEntry, LinkListScreen
+from tickertape.ui.screens.links import LinkChoice, LinkEntry, LinkListScreen, link_entries
 from tickertape.ui.screens.save_view import SaveViewScreen
 from tickertape.ui.screens.warnings import WarningsScreen
 from tickertape.ui.widgets.article_list import ArticleList, ListHeader
 from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.header import IndexHeader
-from tickertape.ui.widgets.query_bar import QueryBar, QueryInput
+from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
 
 SORT_CYCLE = ("date", "title", "source", "sentiment", "confidence")
@@ -543,20 +544,9 @@ class TickertapeApp(App[int]):
             self.copy_checked(link)
 
     def link_entries(self) -> list[LinkEntry]:
-        article, cleaned = self.current_article, self.current_cleaned
-        if article is None:
+        if self.current_article is None:
             return []
-        entries: list[LinkEntry] = []
-        if article.link:
-            entries.append(LinkEntry("article", "article", article.link))
-        for code in article.tickers:
-            entries.append(LinkEntry("ticker", "ticker", code))
-        if cleaned is not None:
-            for number, url in enumerate(cleaned.links, 1):
-                entries.append(LinkEntry("link", f"[{number}]", url))
-        for number, url in enumerate(article.images, 1):
-            entries.append(LinkEntry("image", f"image {number}", url))
-        return entries
+        return link_entries(self.current_article, self.current_cleaned)
 
     def action_links(self) -> None:
         if self.current_article is None:
@@ -684,61 +674,12 @@ class TickertapeApp(App[int]):
         problems: list[Problem] = self.cache.problems() if self.cache is not None else []
         self.call_from_thread(self.push_screen, WarningsScreen(problems))
 
-    def binding_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """Every binding with a description, grouped by where it works."""
-
-        def described(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-            found = []
-            for binding in bindings:
-                if isinstance(binding, Binding) and binding.description:
-                    if binding.action.startswith("apply_view"):
-                        continue  # one line for the nine view keys, below
-                    found.append((binding.key, binding.description))
-            return found
-
-        anywhere = described(self.BINDINGS)
-        anywhere.append(("1…9", "Apply saved view 1…9 (all views: command palette)"))
-        return [
-            ("Anywhere", anywhere),
-            ("List", described(ArticleList.BINDINGS)),
-            ("Article", described(ArticleView.BINDINGS)),
-            ("Query bar", described(QueryInput.BINDINGS)),
-        ]
-
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.binding_groups(), QUERY_HELP))
+        self.push_screen(HelpScreen(binding_groups(type(self)), QUERY_HELP))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if (
-                isinstance(binding, Binding)
-                and binding.description
-                and binding.action not in {"quit", "command_palette"}
-                and not binding.action.startswith("apply_view")
-            ):
-                action = binding.action
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.description} (key: {binding.key})",
-                    lambda action=action: self.run_action(action),
-                )
-        for binding in ArticleList.BINDINGS:
-            if isinstance(binding, Binding) and binding.description:
-                action = binding.action
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.description} in the list (key: {binding.key})",
-                    lambda action=action: self.article_list.run_action(action),
-                )
-
-        for view in self.state.views() if self.state is not None else []:
-            yield SystemCommand(
-                f"View: {view.name}",
-                f"Apply the saved query {view.query!r}"
-                + (f" (key: {view.slot})" if view.slot else ""),
-                lambda view=view: self.apply_view(view.name, view.query),
-            )
+        yield from reader_commands(self)
 
     # -- errors -------------------------------------------------------------
 

@@ -13,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tickertape.core.article import Article
+from tickertape.core.clean import CleanedArticle
+
 
 @dataclass(slots=True, frozen=True)
 class LinkChoice:
@@ -83,3 +86,19 @@ class LinkListScreen(ModalScreen[LinkChoice | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def link_entries(article: Article, cleaned: CleanedArticle | None) -> list[LinkEntry]:
+    """The article's own link, its tickers, its numbered links, then its images."""
+    entries: list[LinkEntry] = []
+    if article.link:
+        entries.append(LinkEntry("article", "article", article.link))
+    entries += [LinkEntry("ticker", "ticker", code) for code in article.tickers]
+    if cleaned is not None:
+        entries += [
+            LinkEntry("link", f"[{number}]", url) for number, url in enumerate(cleaned.links, 1)
+        ]
+    entries += [
+        LinkEntry("image", f"image {number}", url) for number, url in enumerate(article.images, 1)
+    ]
+    return entries

@@ -1,0 +1,75 @@
+"""Every key for the help screen, and every action for the command palette.
+
+Both are derived from the bindings themselves, so a new binding with a description
+shows up in help and in the palette without being listed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+
+from tickertape.ui.widgets.article_list import ArticleList
+from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.query_bar import QueryInput
+
+if TYPE_CHECKING:
+    from tickertape.ui.app import TickertapeApp
+
+# Actions the palette already offers itself, or offers better by name.
+NOT_IN_PALETTE = ("quit", "command_palette", "apply_view")
+
+
+def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            yield binding
+
+
+def binding_groups(app_class: type[TickertapeApp]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every binding with a description, grouped by where it works."""
+
+    def keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+        return [
+            (binding.key, binding.description)
+            for binding in _described(bindings)
+            if not binding.action.startswith("apply_view")  # one line for all nine below
+        ]
+
+    anywhere = keys(app_class.BINDINGS)
+    anywhere.append(("1…9", "Apply saved view 1…9 (all views: command palette)"))
+    return [
+        ("Anywhere", anywhere),
+        ("List", keys(ArticleList.BINDINGS)),
+        ("Article", keys(ArticleView.BINDINGS)),
+        ("Query bar", keys(QueryInput.BINDINGS)),
+    ]
+
+
+def reader_commands(app: TickertapeApp) -> Iterator[SystemCommand]:
+    """The reader's actions and the saved views, as command palette entries."""
+    for binding in _described(app.BINDINGS):
+        if not binding.action.startswith(NOT_IN_PALETTE):
+            action = binding.action
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} (key: {binding.key})",
+                lambda action=action: app.run_action(action),
+            )
+    for binding in _described(ArticleList.BINDINGS):
+        action = binding.action
+        yield SystemCommand(
+            binding.description,
+            f"{binding.description} in the list (key: {binding.key})",
+            lambda action=action: app.article_list.run_action(action),
+        )
+    for view in app.state.views() if app.state is not None else []:
+        key = f" (key: {view.slot})" if view.slot else ""
+        yield SystemCommand(
+            f"View: {view.name}",
+            f"Apply the saved query {view.query!r}{key}",
+            lambda view=view: app.apply_view(view.name, view.query),
+        )
