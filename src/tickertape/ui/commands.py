@@ -66,6 +66,13 @@ def reader_commands(app: TickertapeApp) -> Iterator[SystemCommand]:
             f"{binding.description} in the list (key: {binding.key})",
             lambda action=action: app.article_list.run_action(action),
         )
+    for binding in _described(ArticleView.BINDINGS):
+        action = binding.action
+        yield SystemCommand(
+            binding.description,
+            f"{binding.description} in the article (key: {binding.key})",
+            lambda action=action: app.article_view.run_action(action),
+        )
     for view in app.state.views() if app.state is not None else []:
         key = f" (key: {view.slot})" if view.slot else ""
         yield SystemCommand(
