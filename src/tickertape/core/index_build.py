@@ -36,7 +36,14 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from tickertape.core.article import Article, Problem
-from tickertape.core.index_schema import STAGE_BASE, end_transaction, meta_int, set_meta
+from tickertape.core.index_schema import (
+    STAGE_BASE,
+    create_indexes,
+    drop_indexes,
+    end_transaction,
+    meta_int,
+    set_meta,
+)
 from tickertape.core.scan import FileEntry
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,6 +57,9 @@ POOL_MIN_FILES: Final = 3000
 _TASK_FILES: Final = 250
 _IN_FLIGHT: Final = 6
 _FTS_STALE_MIN: Final = 5000
+# The builder connection's page cache (KiB) and WAL auto-checkpoint (pages).
+BUILD_CACHE_KB: Final = 64 * 1024
+BUILD_CHECKPOINT_PAGES: Final = 16000
 
 Progress = Callable[[str, int, int | None], None]
 T = TypeVar("T")
@@ -78,19 +88,42 @@ class Counts:
 # -- work done in worker processes (or inline): top-level, picklable ------------------
 
 
+# One article as the worker sends it: the columns of ``articles`` and ``details`` already
+# encoded (JSON, milliseconds, joined tickers), so the writer thread only binds them.
+# (id, path, ordinal, published_ms, source, sentiment, language, confidence, tickers,
+#  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows)
+ArticleRecord = tuple[
+    str, str, int, int | None, str, str, str, float | None, str, int,
+    str, str, str, str, str, str, list[tuple[str, str]],
+]  # fmt: skip
+
+
+def article_record(article: Article) -> ArticleRecord:
+    """The pre-encoded row of one article (see :data:`ArticleRecord`)."""
+    from tickertape.core.tickers import ticker_base
+
+    return (
+        article.id, article.path, article.ordinal, published_ms(article.published),
+        article.source, article.sentiment, article.language, article.confidence,
+        " ".join(article.tickers), len(article.warnings), article.link, article.title,
+        article.summary, json.dumps(article.images), json.dumps(article.extra),
+        json.dumps(article.warnings),
+        [(code, ticker_base(code)) for code in dict.fromkeys(article.tickers)],
+    )  # fmt: skip
+
+
 def read_files(
     items: Sequence[tuple[str, str, int, int]],
-) -> list[tuple[str, tuple[int, int], list[Article], list[Problem]]]:
-    """Read and parse files given as (path, rel, size, mtime_ns); bodies are dropped
-    so only metadata crosses the process boundary."""
+) -> list[tuple[str, tuple[int, int], list[ArticleRecord], list[Problem]]]:
+    """Read and parse files given as (path, rel, size, mtime_ns); only the encoded
+    metadata rows cross the process boundary (bodies are dropped)."""
     from tickertape.core.loader import read_entry
 
-    out: list[tuple[str, tuple[int, int], list[Article], list[Problem]]] = []
+    out: list[tuple[str, tuple[int, int], list[ArticleRecord], list[Problem]]] = []
     for path, rel, size, mtime_ns in items:
         result = read_entry(FileEntry(Path(path), rel, size, mtime_ns))
-        for article in result.articles:
-            article.content = ""
-        out.append((rel, (size, mtime_ns), result.articles, result.problems))
+        records = [article_record(article) for article in result.articles]
+        out.append((rel, (size, mtime_ns), records, result.problems))
     return out
 
 
@@ -249,8 +282,21 @@ class Refresher:
         self.cancel = cancel
         self.counts = Counts()
         self._pending_articles = 0
-        self._next_stage = 0
+        self._next_rowid = 0
+        self._fresh = False
+        self._files: list[tuple[str, int, int]] = []
+        self._problems: list[tuple[str, str, str]] = []
+        self._articles: list[tuple[object, ...]] = []
+        self._details: list[tuple[object, ...]] = []
+        self._tickers: list[tuple[int, str, str]] = []
+        self._pending_ids: set[str] = set()
         self.root_is_file = root.is_file()
+        # The builder's own connection: WAL with synchronous=NORMAL never corrupts (an
+        # OS crash can lose only the last commits, and the cache is rebuildable); a big
+        # page cache and rare checkpoints while it writes, one checkpoint at the end.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {BUILD_CHECKPOINT_PAGES}")
 
     def cancelled(self) -> bool:
         if self.cancel is not None and self.cancel.is_set():
@@ -281,7 +327,19 @@ class Refresher:
         except BaseException:
             end_transaction(self.conn)
             raise
+        finally:
+            self._checkpoint()
         return self.counts
+
+    def _checkpoint(self) -> None:
+        """Move the WAL into the database now that the writing is over (readers are
+        not waited for: PASSIVE), and give the connection back its usual settings."""
+        conn = self.conn
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            conn.execute("PRAGMA wal_autocheckpoint = 1000")
+        except sqlite3.Error:
+            pass
 
     # -- phase 1: scanning ------------------------------------------------------
 
@@ -408,9 +466,18 @@ class Refresher:
             ]
             >= STAGE_BASE
         )
+        top = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0]
         if staging:
-            top = conn.execute("SELECT max(rowid) FROM articles").fetchone()[0]
-            self._next_stage = STAGE_BASE if top is None else top + 1
+            self._next_rowid = STAGE_BASE if top is None else top + 1
+        else:  # AUTOINCREMENT: never below a rowid that was ever used
+            seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
+            self._next_rowid = max(top or 0, seq[0] if seq else 0) + 1
+        # An empty cache is bulk-loaded: nothing to delete per file, and the secondary
+        # indexes are built once at the end.
+        self._fresh = (
+            top is None
+            and not conn.execute("SELECT 1 FROM problems WHERE kind = 'read' LIMIT 1").fetchone()
+        )
         total = len(todo)
         self.progress("reading", 0, total)
         runner = _Runner(use_pool(total))
@@ -421,19 +488,24 @@ class Refresher:
                 for chunk in _chunks(todo, _TASK_FILES)
             )
             self.begin()
+            if self._fresh:
+                drop_indexes(conn)
             for results in runner.map(read_files, tasks):
-                for rel, identity, articles, problems in results:
-                    self._store_file(rel, identity, articles, problems, staging)
+                for rel, identity, records, problems in results:
+                    self._store_file(rel, identity, records, problems)
                     done += 1
                 if self._pending_articles >= BATCH_ARTICLES or not results:
+                    self._flush()
                     self.commit()
                     self._pending_articles = 0
                     self.progress("reading", done, total)
                     if self.cancelled():
                         return
                     self.begin()
+            self._flush()
             if staging:
                 self._renumber()
+            create_indexes(conn)
             set_meta(conn, "built", 1)
             self.commit()
             self.progress("reading", done, total)
@@ -445,64 +517,89 @@ class Refresher:
         self,
         rel: str,
         identity: tuple[int, int],
-        articles: list[Article],
+        records: list[ArticleRecord],
         problems: list[Problem],
-        staging: bool,
     ) -> None:
-        conn = self.conn
-        conn.execute(
-            "INSERT OR REPLACE INTO files(rel, size, mtime_ns) VALUES (?, ?, ?)",
-            (rel, identity[0], identity[1]),
-        )
-        conn.execute("DELETE FROM problems WHERE rel = ? AND kind = 'read'", (rel,))
-        conn.executemany(
-            "INSERT INTO problems(rel, field, reason, kind) VALUES (?, ?, ?, 'read')",
-            [(p.path, p.field, p.reason) for p in problems],
-        )
+        """Queue one file's rows; :meth:`_flush` writes them (in the same transaction)."""
+        self._files.append((rel, identity[0], identity[1]))
+        if not self._fresh:
+            self.conn.execute("DELETE FROM problems WHERE rel = ? AND kind = 'read'", (rel,))
+        self._problems.extend((p.path, p.field, p.reason) for p in problems)
         now = time.time()
-        if not articles:
+        if not records:
             self._pending_articles += 1
-        for article in articles:
-            claim = self._claim_id(article)
-            rowid: int | None = None
-            if staging:
-                rowid = self._next_stage
-                self._next_stage += 1
-            cursor = conn.execute(
+        pending = self._pending_ids
+        for record in records:
+            article_id = record[0]
+            claim: str | None = None
+            if article_id in pending or self._id_taken(article_id):
+                self._flush()  # the clash rule looks at every row written before
+                record, claim = self._claim_id(record)
+                article_id = record[0]
+            rowid = self._next_rowid
+            self._next_rowid += 1
+            pending.add(article_id)
+            self._articles.append((rowid, article_id, rel, *record[2:10], claim))
+            self._details.append((rowid, *record[10:16], now))
+            self._tickers.extend((rowid, code, base) for code, base in record[16])
+            self._pending_articles += 1
+
+    def _id_taken(self, article_id: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is not None
+        )
+
+    def _flush(self) -> None:
+        """Write the queued rows with one ``executemany`` per table."""
+        conn = self.conn
+        if self._files:
+            conn.executemany(
+                "INSERT OR REPLACE INTO files(rel, size, mtime_ns) VALUES (?, ?, ?)", self._files
+            )
+            self._files.clear()
+        if self._problems:
+            conn.executemany(
+                "INSERT INTO problems(rel, field, reason, kind) VALUES (?, ?, ?, 'read')",
+                self._problems,
+            )
+            self._problems.clear()
+        if self._articles:
+            conn.executemany(
                 """INSERT INTO articles(rowid, id, rel, ordinal, published, source, sentiment,
                     language, confidence, tickers, n_warnings, claim)
                     VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    rowid, article.id, rel, article.ordinal, published_ms(article.published),
-                    article.source, article.sentiment, article.language, article.confidence,
-                    " ".join(article.tickers), len(article.warnings), claim,
-                ),
-            )  # fmt: skip
-            new_rowid = cursor.lastrowid
-            conn.execute(
+                self._articles,
+            )
+            conn.executemany(
                 """INSERT INTO details(rowid, link, title, summary, images, extra, warnings,
                     added) VALUES (?,?,?,?,?,?,?,?)""",
-                (
-                    new_rowid, article.link, article.title, article.summary,
-                    json.dumps(article.images), json.dumps(article.extra),
-                    json.dumps(article.warnings), now,
-                ),
+                self._details,
+            )
+            self._articles.clear()
+            self._details.clear()
+            self._pending_ids.clear()
+        if self._tickers:
+            conn.executemany(
+                "INSERT INTO tickers(rowid, code, base) VALUES (?, ?, ?)", self._tickers
+            )
+            self._tickers.clear()
+
+    def _claim_id(self, record: ArticleRecord) -> tuple[ArticleRecord, str | None]:
+        """Make the record's id unique by the clash rule; return the record (with its
+        new id and warning if it had to give way) and the id it wanted when it or an
+        existing row had to give way (None when there was no clash)."""
+        article = Article(id=record[0], path=record[1], ordinal=record[2])
+        claim = self._claim_article(article)
+        if article.warnings:
+            warnings = json.loads(record[15]) + article.warnings
+            record = (
+                article.id, *record[1:9], len(warnings), *record[10:15], json.dumps(warnings),
+                record[16],
             )  # fmt: skip
-            if article.tickers:
-                from tickertape.core.tickers import ticker_base
+        return record, claim
 
-                conn.executemany(
-                    "INSERT INTO tickers(rowid, code, base) VALUES (?, ?, ?)",
-                    [
-                        (new_rowid, code, ticker_base(code))
-                        for code in dict.fromkeys(article.tickers)
-                    ],
-                )
-            self._pending_articles += 1
-
-    def _claim_id(self, article: Article) -> str | None:
-        """Make ``article.id`` unique by the clash rule; return the id it wanted when it
-        or an existing row had to give way (None when there was no clash)."""
+    def _claim_article(self, article: Article) -> str | None:
         from tickertape.core.loader import assign_unique_id
 
         conn = self.conn

@@ -27,6 +27,32 @@ BUSY_TIMEOUT_MS: Final = 10_000
 # into date order once every file has been read.
 STAGE_BASE: Final = 1 << 40
 
+# Secondary indexes: none of them is needed for correctness, so a first build drops
+# them while it bulk-loads and creates them once at the end (cheaper than keeping
+# them up to date row by row). The UNIQUE index on ``articles.id`` always stays: the
+# id-clash rule looks ids up in it.
+SECONDARY_INDEXES: Final = (
+    ("articles_rel", "articles(rel)"),
+    ("articles_published", "articles(published DESC, id)"),
+    ("articles_claim", "articles(claim) WHERE claim IS NOT NULL"),
+    ("tickers_code", "tickers(code, rowid)"),
+    ("tickers_base", "tickers(base, rowid)"),
+    ("tickers_rowid", "tickers(rowid)"),
+    ("problems_rel", "problems(rel)"),
+)
+
+
+def create_indexes(conn: sqlite3.Connection) -> None:
+    """Create whichever secondary index is missing (a no-op when all are there)."""
+    for name, target in SECONDARY_INDEXES:
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+def drop_indexes(conn: sqlite3.Connection) -> None:
+    for name, _ in SECONDARY_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 _SCHEMA: Final = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE files(
@@ -46,20 +72,13 @@ _SCHEMA: Final = (
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
         images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
     )""",
-    "CREATE INDEX articles_rel ON articles(rel)",
-    "CREATE INDEX articles_published ON articles(published DESC, id)",
-    "CREATE INDEX articles_claim ON articles(claim) WHERE claim IS NOT NULL",
     "CREATE TABLE tickers(rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL)",
-    "CREATE INDEX tickers_code ON tickers(code, rowid)",
-    "CREATE INDEX tickers_base ON tickers(base, rowid)",
-    "CREATE INDEX tickers_rowid ON tickers(rowid)",
     """CREATE VIRTUAL TABLE fts USING fts5(
         title, summary, body, content='', tokenize='unicode61 remove_diacritics 2'
     )""",
     """CREATE TABLE problems(
         rel TEXT NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL
     )""",
-    "CREATE INDEX problems_rel ON problems(rel)",
     "CREATE TABLE orders(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL)",
 )
 _TABLES: Final = frozenset(
@@ -148,6 +167,7 @@ def prepare(conn: sqlite3.Connection, root_text: str) -> None:
             if not _user_tables(conn):  # another process may have made it meanwhile
                 for statement in _SCHEMA:
                     conn.execute(statement)
+                create_indexes(conn)
                 conn.executemany(
                     "INSERT INTO meta(key, value) VALUES (?, ?)",
                     [

@@ -7,23 +7,24 @@ The list paints from the cache before any file is re-scanned.
 
 from __future__ import annotations
 
+import functools
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar
 
 from tickertape.core.article import Article, Problem
-from tickertape.core.clean import CleanedArticle, clean_html
 from tickertape.core.index import ArticleRow, IndexCache, RefreshProgress
 from tickertape.core.links import check_link
 from tickertape.core.query import QUERY_HELP, QueryError, add_term, compile_query, parse
@@ -31,20 +32,37 @@ from tickertape.core.state import StateStore, index_setting
 from tickertape.ui import messages
 from tickertape.ui.clipboard import copy_with_fallback
 from tickertape.ui.commands import binding_groups, reader_commands
-from tickertape.ui.screens.facets import FacetsScreen
-from tickertape.ui.screens.help import HelpScreen
-from tickertape.ui.screens.links import LinkChoice, LinkEntry, LinkListScreen, link_entries
-from tickertape.ui.screens.save_view import SaveViewScreen
-from tickertape.ui.screens.warnings import WarningsScreen
 from tickertape.ui.widgets.article_list import ArticleList, ListHeader
 from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.header import IndexHeader
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
 
+if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
+    from tickertape.core.clean import CleanedArticle
+    from tickertape.ui.screens.links import LinkChoice, LinkEntry
+
+M = TypeVar("M", bound=Message)
+
 SORT_CYCLE = ("date", "title", "source", "sentiment", "confidence")
-SEARCH_DELAY = 0.12
 FIRST_SCREEN = 200
+
+
+def _unless_exiting(
+    handler: Callable[[TickertapeApp, M], None],
+) -> Callable[[TickertapeApp, M], None]:
+    """Drop a worker's message that arrives after the app began to exit.
+
+    Workers finish on their own time; once the screen is being torn down there is
+    nothing left to update.
+    """
+
+    @functools.wraps(handler)
+    def guarded(app: TickertapeApp, message: M) -> None:
+        if not app._exit:
+            handler(app, message)
+
+    return guarded
 
 
 class TickertapeApp(App[int]):
@@ -102,10 +120,15 @@ class TickertapeApp(App[int]):
         self.current_article: Article | None = None
         self.current_cleaned: CleanedArticle | None = None
         self._generation = 0
-        self._search_timer: Timer | None = None
         self._loaded_rowid: int | None = None
         self._last_progress_select = 0.0
         self._building = False
+        self._was_built = True
+        self._refresh_after_paint = False
+        self._last_counts = (0, 0, 0)
+        self._search_lock = threading.Lock()
+        self._search_request: tuple[int, str, str, bool, bool] | None = None
+        self._search_running = False
         self.unread_only = False
         self._previous_run: float | None = None
 
@@ -166,6 +189,7 @@ class TickertapeApp(App[int]):
         notices += cache.notices
         self.post_message(messages.IndexOpened(cache, state, notices))
 
+    @_unless_exiting
     def on_index_opened(self, event: messages.IndexOpened) -> None:
         self.cache = event.cache
         self.state = event.state
@@ -173,10 +197,15 @@ class TickertapeApp(App[int]):
             self.notify(notice, title="tickertape", severity="warning", markup=False)
         if self.state is not None:
             self._restore_settings(self.state)
-        if self.cache.is_built():
+        self._was_built = self.cache.is_built()
+        if self._was_built:
+            # Paint from the cache first; the refresh (a scan of every file) waits for
+            # that paint so it does not compete with it.
             self.header.total = self.cache.count()
+            self._refresh_after_paint = True
             self._search(first_screen=True)
-        self._refresh_index()
+        else:
+            self._refresh_index()
 
     def _restore_settings(self, state: StateStore) -> None:
         """Theme (global), sort and query history (per index) from the last run."""
@@ -223,28 +252,36 @@ class TickertapeApp(App[int]):
     def _post_progress(self, step: RefreshProgress) -> None:
         self.post_message(messages.BuildProgress(step))
 
+    @_unless_exiting
     def on_build_progress(self, event: messages.BuildProgress) -> None:
         step: RefreshProgress = event.progress
-        bar = self.query_one("#build-progress", ProgressBar)
         if step.phase == "done":
             return
+        self.header.status = f"{step.phase}…"
+        if step.phase == "scanning" and self._was_built:
+            return  # a warm start's scan is quick: no bar, nothing to re-list yet
         self._building = True
+        bar = self.query_one("#build-progress", ProgressBar)
         bar.display = True
         bar.update(total=step.total, progress=step.done)
-        self.header.status = f"{step.phase}…"
+        counts = (step.added, step.changed, step.removed)
         now = time.monotonic()
-        if now - self._last_progress_select > 1.0:
+        if counts != self._last_counts and now - self._last_progress_select > 1.0:
+            # The list fills as batches arrive.
+            self._last_counts = counts
             self._last_progress_select = now
             self._search()
 
+    @_unless_exiting
     def on_refresh_finished(self, event: messages.RefreshFinished) -> None:
         self.query_one("#build-progress", ProgressBar).display = False
         self.header.status = ""
         stats = event.stats
-        if self._building or stats.added or stats.changed or stats.removed:
+        if not self._was_built or stats.added or stats.changed or stats.removed:
             self.article_list.invalidate_rows()
             self._search()
         self._building = False
+        self._was_built = True
         self._load_ticker_stats()
         self._count_unread()
 
@@ -263,10 +300,12 @@ class TickertapeApp(App[int]):
             # What this run has shown is not new next time.
             self.state.mark_opened(self._index_key(), time.time())
 
+    @_unless_exiting
     def on_new_articles_found(self, event: messages.NewArticlesFound) -> None:
         self.header.new = len(event.rowids)
         self.article_list.set_new(event.rowids)
 
+    @_unless_exiting
     def on_ticker_stats_ready(self, event: messages.TickerStatsReady) -> None:
         self.ticker_stats = event.stats
         if self.current_article is not None:
@@ -274,6 +313,7 @@ class TickertapeApp(App[int]):
                 self.current_article, self.ticker_stats, now=self.clock()
             )
 
+    @_unless_exiting
     def on_problems_counted(self, event: messages.ProblemsCounted) -> None:
         self.header.warnings = event.count
 
@@ -294,15 +334,38 @@ class TickertapeApp(App[int]):
         return add_term(self.query_text, "is:unread") if self.query_text else "is:unread"
 
     def _search(self, *, first_screen: bool = False) -> None:
-        """Run the current query and sort in a worker; stale answers are dropped."""
+        """Run the current query and sort in the background; the newest request wins.
+
+        At most one search runs at a time: requests made meanwhile replace each other,
+        and the running worker takes the newest when it finishes. Each result carries
+        its generation, so one that is already stale is never shown.
+        """
         if self.cache is None:
             return
         self._generation += 1
-        self._run_search(
+        request = (
             self._generation, self.effective_query(), self.sort_key, self.reverse, first_screen
-        )
+        )  # fmt: skip
+        with self._search_lock:
+            self._search_request = request
+            start = not self._search_running
+            self._search_running = True
+        if start:
+            self._run_searches()
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, group="search", exit_on_error=False)
+    def _run_searches(self) -> None:
+        while True:
+            with self._search_lock:
+                request, self._search_request = self._search_request, None
+                if request is None:
+                    self._search_running = False
+                    return
+            try:
+                self._run_search(*request)
+            except Exception as error:  # report it and keep serving newer requests
+                self.post_message(messages.WorkFailed("search", error))
+
     def _run_search(
         self, generation: int, text: str, sort: str, reverse: bool, first_screen: bool
     ) -> None:
@@ -322,9 +385,13 @@ class TickertapeApp(App[int]):
             messages.ResultReady(generation, rowids, compiled.terms, cache.count(), partial=partial)
         )
 
+    @_unless_exiting
     def on_result_ready(self, event: messages.ResultReady) -> None:
         if event.generation != self._generation:
             return
+        if self._refresh_after_paint:
+            self._refresh_after_paint = False
+            self.call_after_refresh(self._refresh_index)
         article_list = self.article_list
         keep = article_list.current_rowid
         article_list.set_rowids(event.rowids, keep=keep)
@@ -397,7 +464,7 @@ class TickertapeApp(App[int]):
 
     @on(QueryBar.Submitted)
     def _query_submitted(self, event: QueryBar.Submitted) -> None:
-        self._apply_query(event.text, immediate=True)
+        self._apply_query(event.text)
         if event.text.strip() and self.state is not None:
             self.state.add_history(self._index_key(), event.text.strip())
         self.article_list.focus()
@@ -409,7 +476,7 @@ class TickertapeApp(App[int]):
             bar.display = False
         self.article_list.focus()
 
-    def _apply_query(self, text: str, *, immediate: bool = False) -> None:
+    def _apply_query(self, text: str) -> None:
         bar = self.query_one(QueryBar)
         try:
             parse(text)
@@ -418,12 +485,7 @@ class TickertapeApp(App[int]):
             return
         bar.show_error(None)
         self.query_text = text.strip()
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if immediate:
-            self._search()
-        else:
-            self._search_timer = self.set_timer(SEARCH_DELAY, self._search)
+        self._search()
 
     def set_query(self, text: str) -> None:
         """Replace the query (from a ticker click or a view) and show it in the bar."""
@@ -431,7 +493,7 @@ class TickertapeApp(App[int]):
         bar.display = True
         with bar.input.prevent(bar.input.Changed):
             bar.input.value = text
-        self._apply_query(text, immediate=True)
+        self._apply_query(text)
 
     def filter_by_ticker(self, ticker: str) -> None:
         self.set_query(add_term(self.query_text, f"ticker:{ticker}"))
@@ -454,9 +516,12 @@ class TickertapeApp(App[int]):
         if cache is None:
             return
         article = cache.load_article(rowid)
+        from tickertape.core.clean import clean_html
+
         cleaned = clean_html(article.content)
         self.post_message(messages.ArticleLoaded(rowid, article, cleaned))
 
+    @_unless_exiting
     def on_article_loaded(self, event: messages.ArticleLoaded) -> None:
         if event.rowid != self.article_list.current_rowid:
             return
@@ -546,12 +611,16 @@ class TickertapeApp(App[int]):
     def link_entries(self) -> list[LinkEntry]:
         if self.current_article is None:
             return []
+        from tickertape.ui.screens.links import link_entries
+
         return link_entries(self.current_article, self.current_cleaned)
 
     def action_links(self) -> None:
         if self.current_article is None:
             self.notify("No article selected", severity="warning", markup=False)
             return
+        from tickertape.ui.screens.links import LinkListScreen
+
         self.push_screen(LinkListScreen(self.link_entries()), self._link_chosen_from_list)
 
     def _link_chosen_from_list(self, choice: LinkChoice | None) -> None:
@@ -609,6 +678,8 @@ class TickertapeApp(App[int]):
         self.call_from_thread(setattr, self.header, "unread", unread)
 
     def action_save_view(self) -> None:
+        from tickertape.ui.screens.save_view import SaveViewScreen
+
         self.push_screen(SaveViewScreen(self.query_text), self._save_view)
 
     def _save_view(self, name: str | None) -> None:
@@ -647,6 +718,8 @@ class TickertapeApp(App[int]):
             ("sentiments", facets.sentiments),
             ("languages", facets.languages),
         ]
+        from tickertape.ui.screens.facets import FacetsScreen
+
         self.call_from_thread(self.push_screen, FacetsScreen(groups), self._facet_chosen)
 
     def _facet_chosen(self, term: str | None) -> None:
@@ -672,9 +745,13 @@ class TickertapeApp(App[int]):
     @work(thread=True, exclusive=True, group="warnings", exit_on_error=False)
     def _show_warnings(self) -> None:
         problems: list[Problem] = self.cache.problems() if self.cache is not None else []
+        from tickertape.ui.screens.warnings import WarningsScreen
+
         self.call_from_thread(self.push_screen, WarningsScreen(problems))
 
     def action_help(self) -> None:
+        from tickertape.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(binding_groups(type(self)), QUERY_HELP))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -683,6 +760,7 @@ class TickertapeApp(App[int]):
 
     # -- errors -------------------------------------------------------------
 
+    @_unless_exiting
     def on_work_failed(self, event: messages.WorkFailed) -> None:
         self.notify(
             f"Could not {event.what}: {event.error}", severity="error", markup=False, timeout=8

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -22,7 +22,9 @@ from textual.style import Style
 from textual.widgets import Static
 
 from tickertape.core.article import Article
-from tickertape.core.clean import Block, CleanedArticle, Span
+
+if TYPE_CHECKING:
+    from tickertape.core.clean import Block, CleanedArticle, Span
 
 TICKER_STYLE = "bold $text-warning underline"
 LINK_STYLE = "$text-accent underline"
