@@ -201,7 +201,7 @@ def test_user_values_never_reach_the_sql_text() -> None:
     compiled = compile_query(parse('source:"x\' OR 1=1" lang:zz sentiment:"drop table"'))
     for value in ("1=1", "zz", "drop"):
         assert value not in compiled.where
-    assert "x' or 1=1" in compiled.params
+    assert "%x' or 1=1%" in compiled.params
 
 
 @pytest.mark.parametrize(
@@ -412,3 +412,8 @@ def matches(node: Node | None, row: Row) -> bool:
 def test_the_reference_agrees_with_the_hand_written_cases(db: sqlite3.Connection) -> None:
     for text in ("nvidia -chips", "data center*", '"new york" OR cafe', "-after:2024"):
         assert ids(db, text) == {row.id for row in ROWS if matches(parse(text), row)}
+
+
+def test_source_wildcards_are_literal(db: sqlite3.Connection) -> None:
+    assert run(db, compile_query(parse("source:%"))) == set()
+    assert run(db, compile_query(parse("source:_"))) == set()
