@@ -48,18 +48,26 @@ from tickertape.core.scan import FileEntry
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 BATCH_ARTICLES: Final = 2000
-FTS_BATCH: Final = 5000
+FTS_BATCH: Final = 10000
 # FTS5 flushes its pending terms to a new segment at every commit and whenever they
-# pass this size (default 1 MB); 16 MB made the full-text pass about 30% faster.
-FTS_HASH_BYTES: Final = 16 * 1024 * 1024
+# pass this size (default 1 MB); 16 MB made the full-text pass about 30% faster, 32 MB
+# with commits every 10,000 rows a little more (each commit writes a segment).
+FTS_HASH_BYTES: Final = 32 * 1024 * 1024
 # Below this many files to read, a process pool costs more to start than it saves.
 POOL_MIN_FILES: Final = 3000
 _TASK_FILES: Final = 250
 _IN_FLIGHT: Final = 6
 _FTS_STALE_MIN: Final = 5000
-# The builder connection's page cache (KiB) and WAL auto-checkpoint (pages).
-BUILD_CACHE_KB: Final = 64 * 1024
-BUILD_CHECKPOINT_PAGES: Final = 16000
+# The builder's WAL auto-checkpoint (pages): a checkpoint copies the pages again, so
+# while a build writes hundreds of megabytes it runs rarely (commits ~30% cheaper).
+BUILD_CHECKPOINT_PAGES: Final = 100_000
+# The WAL is truncated to this size when it is reset after a checkpoint.
+WAL_LIMIT_BYTES: Final = 64 * 1024 * 1024
+# FTS5's incremental merging (automerge, default 4) is off while the full-text phase
+# writes, and back on at its end: at 100k the commits went from ~3.7 s to ~1 s and the
+# ~10-20 segments left (big ones: see FTS_HASH_BYTES) searched as fast within noise.
+# Later writes merge them as usual.
+FTS_AUTOMERGE: Final = 4
 
 Progress = Callable[[str, int, int | None], None]
 T = TypeVar("T")
@@ -290,13 +298,15 @@ class Refresher:
         self._details: list[tuple[object, ...]] = []
         self._tickers: list[tuple[int, str, str]] = []
         self._pending_ids: set[str] = set()
+        self._pool: _Runner | None = None
         self.root_is_file = root.is_file()
         # The builder's own connection: WAL with synchronous=NORMAL never corrupts (an
-        # OS crash can lose only the last commits, and the cache is rebuildable); a big
-        # page cache and rare checkpoints while it writes, one checkpoint at the end.
+        # OS crash can lose only the last commits, and the cache is rebuildable); rare
+        # checkpoints while it writes, one at the end. (The page cache stays at 32 MB: 64 MB
+        # did not measurably pay; the builder's peak memory at 100k is about 185 MB.)
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute(f"PRAGMA cache_size = {-BUILD_CACHE_KB}")
         conn.execute(f"PRAGMA wal_autocheckpoint = {BUILD_CHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
 
     def cancelled(self) -> bool:
         if self.cancel is not None and self.cancel.is_set():
@@ -320,16 +330,30 @@ class Refresher:
         try:
             entries, scan_problems = self._scan()
             todo = self._diff(entries, scan_problems)
+            del entries
             if not self.cancelled():
                 self._read(todo)
+            del todo  # a tuple per file: tens of megabytes at 100k files
             if not self.cancelled():
                 self._index_text()
         except BaseException:
             end_transaction(self.conn)
             raise
         finally:
+            if self._pool is not None:
+                self._pool.close()
             self._checkpoint()
         return self.counts
+
+    def _runner(self, n_files: int) -> _Runner:
+        """The runner for ``n_files`` of work: the read phase's process pool is kept for
+        the full-text phase (starting one costs a few hundred milliseconds)."""
+        if self._pool is not None:
+            return self._pool
+        runner = _Runner(use_pool(n_files))
+        if runner.pool is not None:
+            self._pool = runner
+        return runner
 
     def _checkpoint(self) -> None:
         """Move the WAL into the database now that the writing is over (readers are
@@ -480,7 +504,7 @@ class Refresher:
         )
         total = len(todo)
         self.progress("reading", 0, total)
-        runner = _Runner(use_pool(total))
+        runner = self._runner(total)
         done = 0
         try:
             tasks = (
@@ -511,7 +535,6 @@ class Refresher:
             self.progress("reading", done, total)
         finally:
             end_transaction(conn)
-            runner.close()
 
     def _store_file(
         self,
@@ -639,33 +662,47 @@ class Refresher:
 
     def _renumber(self) -> None:
         """Give every row its place in date order as rowid (oldest first, ties by id
-        descending, so rowid descending is the natural date order)."""
+        descending, so rowid descending is the natural date order).
+
+        ``articles`` and ``details`` are copied into new tables in the new order and
+        swapped in (appending in rowid order is about twice as fast as moving rows
+        within a b-tree); secondary indexes go with the old tables, so callers run
+        :func:`create_indexes` afterwards.
+        """
         conn = self.conn
         conn.execute("DROP TABLE IF EXISTS temp.renum")
-        conn.execute("CREATE TEMP TABLE renum(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+        # Keyed by the new rowid, so the copies below read it in order without sorting
+        # (a sorter would hold every row of ``details`` in memory).
+        conn.execute("CREATE TEMP TABLE renum(new INTEGER PRIMARY KEY, old INTEGER NOT NULL)")
         conn.execute(
-            "INSERT INTO temp.renum(old, new) SELECT rowid, "
-            "row_number() OVER (ORDER BY published ASC, id DESC) FROM articles"
+            "INSERT INTO temp.renum(new, old) SELECT "
+            "row_number() OVER (ORDER BY published ASC, id DESC), rowid FROM articles"
         )
-        low = conn.execute("SELECT min(rowid) FROM articles").fetchone()[0]
-        if low is not None and low < STAGE_BASE:  # some rows already numbered: move all first
-            conn.execute("UPDATE articles SET rowid = -rowid")
-            conn.execute("UPDATE tickers SET rowid = -rowid")
-            conn.execute("UPDATE details SET rowid = -rowid")
-            conn.execute("UPDATE temp.renum SET old = -old")
-        conn.execute(
-            "UPDATE articles SET rowid = (SELECT new FROM temp.renum WHERE old = articles.rowid)"
-        )
+        conn.execute("CREATE INDEX temp.renum_old ON renum(old)")
+        for table in ("articles", "details"):
+            sql = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()[0]
+            columns = [str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")]
+            assert columns[0] == "rowid"
+            rest = ", ".join(columns[1:])
+            conn.execute(f"DROP TABLE IF EXISTS {table}_renum")
+            conn.execute(f"CREATE TABLE {table}_renum{sql[sql.index('(') :]}")
+            conn.execute(
+                f"INSERT INTO {table}_renum(rowid, {rest}) SELECT r.new, {rest} "
+                f"FROM temp.renum AS r JOIN {table} AS t ON t.rowid = r.old ORDER BY r.new"
+            )
+            conn.execute(f"DROP TABLE {table}")
+            conn.execute(f"ALTER TABLE {table}_renum RENAME TO {table}")
+        conn.execute("DROP INDEX IF EXISTS tickers_rowid")  # rebuilt by create_indexes
         conn.execute(
             "UPDATE tickers SET rowid = (SELECT new FROM temp.renum WHERE old = tickers.rowid)"
         )
-        conn.execute(
-            "UPDATE details SET rowid = (SELECT new FROM temp.renum WHERE old = details.rowid)"
-        )
         conn.execute("DROP TABLE temp.renum")
+        conn.execute("DELETE FROM sqlite_sequence WHERE name IN ('articles', 'articles_renum')")
         conn.execute(
-            "UPDATE sqlite_sequence SET seq = (SELECT coalesce(max(rowid), 0) FROM articles) "
-            "WHERE name = 'articles'"
+            "INSERT INTO sqlite_sequence(name, seq) "
+            "SELECT 'articles', coalesce(max(rowid), 0) FROM articles"
         )
 
     # -- phase 3: indexing text -----------------------------------------------------
@@ -710,10 +747,11 @@ class Refresher:
                 batches.append(_FtsBatch(fields, len(chunks), after))
                 yield from chunks
 
-        runner = _Runner(use_pool(total))
+        runner = self._runner(total)
         try:
             self.begin()
             conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
+            conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
             for result in runner.map(extract_texts, tasks()):
                 batch = batches[0]
                 fields = batch.fields
@@ -730,12 +768,14 @@ class Refresher:
                 done += len(fields)
                 self.progress("indexing text", done, total)
                 if self.cancelled():
-                    return
+                    break
                 self.begin()
+            if not conn.in_transaction:
+                self.begin()
+            conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', ?)", (FTS_AUTOMERGE,))
             self.commit()
         finally:
             end_transaction(conn)
-            runner.close()
 
     def _reset_fts(self) -> None:
         """Too many stale full-text entries: empty the index and renumber by date again."""
@@ -745,6 +785,7 @@ class Refresher:
         set_meta(conn, "fts_upto", 0)
         set_meta(conn, "fts_stale", 0)
         self._renumber()
+        create_indexes(conn)
         self.commit()
 
     def file_path(self, rel: str) -> str:
