@@ -587,3 +587,24 @@ async def test_several_paths_open_as_one_index(make_app: AppFactory, tmp_path: P
         assert current_title(app) == "From the second folder"
         assert app.current_article is not None
         assert app.current_article.path == "second/009_0000000000000009.txt"
+
+
+async def test_a_first_build_relists_as_batches_arrive_and_a_warm_scan_does_not(
+    make_app: AppFactory, index: Path
+) -> None:
+    from tickertape.core.index import RefreshProgress
+    from tickertape.ui import messages
+
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        before = app._generation
+        app.post_message(messages.BuildProgress(RefreshProgress("scanning", 3, None, 0, 0, 0)))
+        await pilot.pause(0.1)
+        assert app._generation == before  # a warm start's scan changes nothing on screen
+        app._was_built = False  # as during a first build
+        app._last_progress_select = 0.0
+        app.post_message(messages.BuildProgress(RefreshProgress("reading", 2, 6, 0, 0, 0)))
+        await pilot.pause(0.1)
+        assert app._generation == before + 1
+        assert app.header.status == "reading…"

@@ -125,7 +125,7 @@ class TickertapeApp(App[int]):
         self._building = False
         self._was_built = True
         self._refresh_after_paint = False
-        self._last_counts = (0, 0, 0)
+        self._last_progress: tuple[str, int, int, int] = ("", 0, 0, 0)
         self._search_lock = threading.Lock()
         self._search_request: tuple[int, str, str, bool, bool] | None = None
         self._search_running = False
@@ -264,11 +264,13 @@ class TickertapeApp(App[int]):
         bar = self.query_one("#build-progress", ProgressBar)
         bar.display = True
         bar.update(total=step.total, progress=step.done)
-        counts = (step.added, step.changed, step.removed)
+        # A first build fills the list as batches arrive; a refresh of a built cache
+        # re-lists only when files were added, changed or removed.
+        progress = (step.phase, step.added, step.changed, step.removed)
+        changed = progress != self._last_progress
         now = time.monotonic()
-        if counts != self._last_counts and now - self._last_progress_select > 1.0:
-            # The list fills as batches arrive.
-            self._last_counts = counts
+        if (not self._was_built or changed) and now - self._last_progress_select > 0.5:
+            self._last_progress = progress
             self._last_progress_select = now
             self._search()
 
