@@ -34,7 +34,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, overload
+from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 from tickertape.core.article import Article, Problem
 from tickertape.core.index_build import Counts, Refresher, from_ms
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 SORT_KEYS: Final = ("date", "title", "source", "sentiment", "confidence")
 """Sort keys of :meth:`IndexCache.select`; ``"relevance"`` too when a query has words."""
+T = TypeVar("T")
 _CHUNK: Final = 500
 _ROW_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, d.link, a.source, d.title, d.summary, a.published, a.language, "
@@ -530,35 +531,26 @@ class IndexCache:
 
     def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
         """The list rows of ``rowids``, in the given order (unknown rowids are left out)."""
-        found: dict[int, ArticleRow] = {}
-        wanted = list(rowids)
-        with self._lock:
-            for start in range(0, len(wanted), _CHUNK):
-                part = wanted[start : start + _CHUNK]
-                marks = ",".join("?" * len(part))
-                for row in self._conn.execute(
-                    f"SELECT {_ROW_COLUMNS} FROM {ORDER_FROM} WHERE a.rowid IN ({marks})",
-                    part,
-                ):
-                    found[row[0]] = ArticleRow(
-                        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0,
-                    )  # fmt: skip
-        return [found[r] for r in wanted if r in found]
+        return self._fetch(rowids, _ROW_COLUMNS, _row_from_record)
 
     def articles(self, rowids: Sequence[int]) -> list[Article]:
         """Cached articles (every field but ``content``) in the given order."""
-        found: dict[int, Article] = {}
+        return self._fetch(rowids, _ARTICLE_COLUMNS, _article_from_row)
+
+    def _fetch(
+        self, rowids: Sequence[int], columns: str, make: Callable[[Sequence[Any]], T]
+    ) -> list[T]:
+        """``make`` applied to each row of ``rowids``, in the given order, a chunk at a time."""
+        found: dict[int, T] = {}
         wanted = list(rowids)
         with self._lock:
             for start in range(0, len(wanted), _CHUNK):
                 part = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(part))
                 for row in self._conn.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM {ORDER_FROM} WHERE a.rowid IN ({marks})",
-                    part,
+                    f"SELECT {columns} FROM {ORDER_FROM} WHERE a.rowid IN ({marks})", part
                 ):
-                    found[row[0]] = _article_from_row(row)
+                    found[row[0]] = make(row)
         return [found[r] for r in wanted if r in found]
 
     def file_path(self, rel: str) -> str:
@@ -782,6 +774,14 @@ def _store_orders(conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")
     finally:
         end_transaction(conn)
+
+
+def _row_from_record(row: Sequence[Any]) -> ArticleRow:
+    """A list row from a ``_ROW_COLUMNS`` record."""
+    return ArticleRow(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0,
+    )  # fmt: skip
 
 
 def _article_from_row(row: Sequence[object]) -> Article:
