@@ -441,6 +441,8 @@ async def test_command_palette_offers_every_action(make_app: AppFactory, index: 
             if binding.action not in {"quit", "command_palette"}:
                 assert binding.description in titles_
         assert "Theme" in titles_
+        for pane_action in ("Read", "First article", "Next article", "Back to list"):
+            assert pane_action in titles_
         await pilot.press("ctrl+p")
         await pilot.press(*"facets", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))

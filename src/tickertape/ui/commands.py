@@ -6,11 +6,12 @@ shows up in help and in the palette without being listed twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from tickertape.ui.widgets.article_list import ArticleList
 from tickertape.ui.widgets.article_view import ArticleView
@@ -59,20 +60,17 @@ def reader_commands(app: TickertapeApp) -> Iterator[SystemCommand]:
                 f"{binding.description} (key: {binding.key})",
                 lambda action=action: app.run_action(action),
             )
-    for binding in _described(ArticleList.BINDINGS):
-        action = binding.action
-        yield SystemCommand(
-            binding.description,
-            f"{binding.description} in the list (key: {binding.key})",
-            lambda action=action: app.article_list.run_action(action),
-        )
-    for binding in _described(ArticleView.BINDINGS):
-        action = binding.action
-        yield SystemCommand(
-            binding.description,
-            f"{binding.description} in the article (key: {binding.key})",
-            lambda action=action: app.article_view.run_action(action),
-        )
+    panes: tuple[tuple[str, Callable[[], Widget], Iterable[BindingType]], ...] = (
+        ("list", lambda: app.article_list, ArticleList.BINDINGS),
+        ("article", lambda: app.article_view, ArticleView.BINDINGS),
+    )
+    for where, pane, bindings in panes:
+        for binding in _described(bindings):
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} in the {where} (key: {binding.key})",
+                lambda pane=pane, action=binding.action: pane().run_action(action),
+            )
     for view in app.state.views() if app.state is not None else []:
         key = f" (key: {view.slot})" if view.slot else ""
         yield SystemCommand(
