@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 def summary(stats: RefreshStats) -> str:
     """One line: what the cache holds, what changed (in files), how long it took."""
     return (
-        f"{stats.articles:,} articles · {stats.added:,} added · {stats.changed:,} changed · "
+        f"{stats.articles:,} articles · files: {stats.added:,} added, {stats.changed:,} changed, "
         f"{stats.removed:,} removed · {stats.problems:,} warnings · {stats.seconds:.2f} s"
     )
 
