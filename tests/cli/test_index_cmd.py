@@ -36,7 +36,7 @@ def test_index_builds_then_refreshes_with_counts(
     (root / "bad.txt").write_bytes(b"")
     assert main(["index", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "2 articles · files: 2 added, 0 changed, 1 removed · 1 warnings" in out
+    assert "2 articles · files: 2 added, 0 changed, 1 removed · 1 warning" in out
 
 
 def test_index_prints_phases_as_plain_lines_when_not_a_terminal(

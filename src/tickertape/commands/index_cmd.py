@@ -57,7 +57,8 @@ def summary(stats: RefreshStats) -> str:
     """One line: what the cache holds, what changed (in files), how long it took."""
     return (
         f"{stats.articles:,} articles · files: {stats.added:,} added, {stats.changed:,} changed, "
-        f"{stats.removed:,} removed · {stats.problems:,} warnings · {stats.seconds:.2f} s"
+        f"{stats.removed:,} removed · {stats.problems:,} "
+        f"warning{'' if stats.problems == 1 else 's'} · {stats.seconds:.2f} s"
     )
 
 
