@@ -159,7 +159,8 @@ def build_query_db(path: Path) -> sqlite3.Connection:
             (
                 rowid, row.id, f"{rowid:03d}_{row.id}.txt", f"https://example.com/{row.id}",
                 row.source, row.title, row.summary, _millis(row.published_at),
-                row.language, row.sentiment, row.confidence, " ".join(row.tickers),
+                # As in the real cache: a missing label or language is "", never NULL.
+                row.language or "", row.sentiment or "", row.confidence, " ".join(row.tickers),
             ),
         )  # fmt: skip
         conn.executemany(

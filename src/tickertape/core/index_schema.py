@@ -21,7 +21,7 @@ import sqlite3
 from pathlib import Path
 from typing import Final
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 BUSY_TIMEOUT_MS: Final = 10_000
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
 # into date order once every file has been read.
@@ -35,6 +35,8 @@ SECONDARY_INDEXES: Final = (
     ("articles_rel", "articles(rel)"),
     ("articles_published", "articles(published DESC, id)"),
     ("articles_claim", "articles(claim) WHERE claim IS NOT NULL"),
+    ("articles_sentiment", "articles(sentiment COLLATE NOCASE)"),
+    ("articles_language", "articles(language COLLATE NOCASE)"),
     ("tickers_code", "tickers(code, rowid)"),
     ("tickers_base", "tickers(base, rowid)"),
     ("tickers_rowid", "tickers(rowid)"),

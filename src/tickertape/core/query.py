@@ -588,7 +588,7 @@ class _Compiler:
             self.params.append(value)
             if value in NO_SENTIMENT:
                 return "(a.sentiment IS NULL OR a.sentiment = '' OR lower(a.sentiment) = ?)"
-            return "lower(a.sentiment) IS ?"
+            return _INDEXED_SENTIMENT
         if name == "source":
             # LIKE folds ASCII case as lower() does, and scans about twice as fast.
             escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -596,7 +596,7 @@ class _Compiler:
             return "coalesce(a.source, '') LIKE ? ESCAPE '\\'"
         if name == "lang":
             self.params.append(value)
-            return "lower(a.language) IS ?"
+            return _INDEXED_LANGUAGE
         if name in ("after", "before"):
             self.params.append(_millis(_date_start(value, self.now)))
             if name == "after":
@@ -657,6 +657,12 @@ def _positive_terms(node: Node, positive: bool = True) -> Iterator[str]:
             yield from _positive_terms(child, positive)
 
 
+# Comparisons an index answers (the cache stores no NULL in either column, so they
+# negate as plainly as the lower() forms they replace).
+_INDEXED_SENTIMENT: Final = "a.sentiment = ? COLLATE NOCASE"
+_INDEXED_LANGUAGE: Final = "a.language = ? COLLATE NOCASE"
+
+
 def compile_query(node: Node | None, *, now: datetime | None = None) -> CompiledQuery:
     """SQL for a parsed query; ``now`` anchors relative dates (default: the current time).
 
@@ -671,6 +677,12 @@ def compile_query(node: Node | None, *, now: datetime | None = None) -> Compiled
         when = when.replace(tzinfo=UTC)
     compiler = _Compiler(when)
     where, fts = compiler.conjunction(node.children if isinstance(node, And) else (node,))
+    if fts is not None:
+        # With words to match, each full-text hit is checked by its rowid; walking the
+        # sentiment or language index instead is slower (measured: 39 ms against 22 ms
+        # for `sentiment:negative chips` at 100k), so the unary + keeps SQLite off it.
+        where = where.replace(_INDEXED_SENTIMENT, "+" + _INDEXED_SENTIMENT)
+        where = where.replace(_INDEXED_LANGUAGE, "+" + _INDEXED_LANGUAGE)
     terms = tuple(dict.fromkeys(_positive_terms(node)))
     return CompiledQuery(where, tuple(compiler.params), terms, fts is not None, fts)
 
