@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tickertape.core.index import ArticleRow
+from tickertape.ui.matching import match_spans, terms_pattern
 
 RowSource = Callable[[Sequence[int]], list[ArticleRow]]
 FlagSource = Callable[[Sequence[str]], dict[str, tuple[bool, bool]]]
@@ -256,9 +257,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def set_highlight(self, terms: Sequence[str]) -> None:
-        """Mark these search terms in titles (case-insensitive)."""
-        words = [re.escape(term) for term in terms if term.strip()]
-        self._highlight = re.compile("|".join(words), re.IGNORECASE) if words else None
+        """Mark these search terms in titles (ignoring case and accents, as search does)."""
+        self._highlight = terms_pattern(terms)
         self.refresh()
 
     def row_at(self, index: int) -> ArticleRow | None:
@@ -411,11 +411,9 @@ class ArticleList(ScrollView, can_focus=True):
         match_style = style + self.get_component_rich_style("article-list--match", partial=True)
         segments: list[Segment] = []
         position = 0
-        for match in self._highlight.finditer(text):
-            if match.start() == match.end():
-                continue
-            segments.append(Segment(text[position : match.start()], style))
-            segments.append(Segment(match.group(), match_style))
-            position = match.end()
+        for start, end in match_spans(self._highlight, text):
+            segments.append(Segment(text[position:start], style))
+            segments.append(Segment(text[start:end], match_style))
+            position = end
         segments.append(Segment(text[position:], style))
         return segments

@@ -22,6 +22,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from tickertape.core.article import Article
+from tickertape.ui.matching import match_spans, terms_pattern
 
 if TYPE_CHECKING:
     from tickertape.core.clean import Block, CleanedArticle, Span
@@ -83,19 +84,9 @@ def block_content(block: Block) -> Content:
 
 def highlight(content: Content, pattern: re.Pattern[str] | None) -> Content:
     """Mark every match of the search terms."""
-    if pattern is None:
-        return content
-    for match in pattern.finditer(content.plain):
-        if match.end() > match.start():
-            content = content.stylize(MATCH_STYLE, match.start(), match.end())
+    for start, end in match_spans(pattern, content.plain):
+        content = content.stylize(MATCH_STYLE, start, end)
     return content
-
-
-def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    words = [re.escape(term) for term in terms if term.strip()]
-    if not words:
-        return None
-    return re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)
 
 
 class ArticleView(VerticalScroll, can_focus=True):
