@@ -610,3 +610,30 @@ async def test_a_first_build_relists_as_batches_arrive_and_a_warm_scan_does_not(
         await pilot.pause(0.1)
         assert app._generation == before + 1
         assert app.header.status == "reading…"
+
+
+async def test_keys_typed_right_after_slash_go_to_the_query(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        # Queued at once, as a fast typist's keys arrive: "t" must not open the facets.
+        app.post_message(events.Key("slash", "/"))
+        for char in "ticker":
+            app.post_message(events.Key(char, char))
+        await pilot.pause(0.3)
+        assert app.query_one(QueryBar).input.value == "ticker"
+        assert not isinstance(app.screen, FacetsScreen)
+
+
+async def test_a_slash_inside_an_input_is_typed_not_a_new_search(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"a/b")
+        assert app.query_one(QueryBar).input.value == "a/b"
+        await pilot.press("escape", "ctrl+s", *"x/y")
+        assert app.screen.query_one(Input).value == "x/y"

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, ProgressBar
+from textual.widgets import Footer, Input, ProgressBar
 
 from tickertape.core.article import Article, Problem
 from tickertape.core.index import ArticleRow, IndexCache, RefreshProgress
@@ -73,7 +73,9 @@ class TickertapeApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("slash", "search", "Search", id="app.search"),
+        # A priority binding runs before the key is handed to the focused widget, so the
+        # keys typed right after "/" (already queued) reach the query bar, not the list.
+        Binding("slash", "search", "Search", priority=True, id="app.search"),
         Binding("s", "cycle_sort", "Sort", id="app.sort"),
         Binding("r", "reverse", "Reverse", show=False, id="app.reverse"),
         Binding("R", "sort_relevance", "Sort by relevance", show=False, id="app.relevance"),
@@ -455,10 +457,16 @@ class TickertapeApp(App[int]):
     # -- the query bar ------------------------------------------------------
 
     def action_search(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input):
+            focused.insert_text_at_cursor("/")  # a "/" typed into a query or a name
+            return
+        if self.screen is not self.article_list.screen:
+            return  # a dialog is open: "/" means nothing there
         bar = self.query_one(QueryBar)
         bar.display = True
         bar.input.value = self.query_text
-        bar.input.focus()
+        self.screen.set_focus(bar.input)  # now, not after a refresh as focus() does
 
     @on(QueryBar.Changed)
     def _query_changed(self, event: QueryBar.Changed) -> None:
