@@ -13,7 +13,7 @@ from tickertape.core.article import Problem
 from tickertape.core.sanitize import sanitize_inline
 
 if TYPE_CHECKING:
-    from tickertape.core.index import IndexCache
+    from tickertape.core.index import IndexCache, RefreshStats
 
 
 class UsageError(Exception):
@@ -87,25 +87,35 @@ def path_maker(cache: IndexCache) -> Callable[[str], str]:
     return lambda rel: os.path.join(base, rel)
 
 
-def open_index(root: Path, *, progress: bool | None = None) -> IndexCache:
-    """Open the cache of ``root`` and bring it up to date with the files.
+def print_notices(notices: Iterable[str]) -> None:
+    """Notices from the cache or the state store (a rebuilt cache, say), on stderr."""
+    for notice in notices:
+        sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
 
-    A progress line is drawn on stderr when it is a terminal; notices (a rebuilt
-    cache, say) are printed there too.
+
+def refresh(cache: IndexCache) -> RefreshStats:
+    """Bring ``cache`` up to date: a progress bar on a terminal, silence otherwise.
+
+    Notices the refresh adds (another process is updating, a rebuild) are printed.
     """
+    shown = len(cache.notices)
+    if sys.stderr.isatty():
+        from tickertape.commands.progress import refresh_with_progress
+
+        stats = refresh_with_progress(cache)
+    else:
+        stats = cache.refresh()
+    print_notices(cache.notices[shown:])
+    return stats
+
+
+def open_index(root: Path) -> IndexCache:
+    """Open the cache of ``root`` (with the user's state attached) and refresh it."""
     from tickertape.core.index import IndexCache
     from tickertape.core.paths import data_dir
 
     state = data_dir() / "state.sqlite"
     cache = IndexCache.open(root, state_path=state if state.is_file() else None)
-    for notice in cache.notices:
-        sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress:
-        cache.refresh()
-        return cache
-    from tickertape.commands.progress import refresh_with_progress
-
-    refresh_with_progress(cache)
+    print_notices(cache.notices)
+    refresh(cache)
     return cache

@@ -11,7 +11,13 @@ import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
-from tickertape.commands.common import CommandFailed, add_path_argument, index_root
+from tickertape.commands.common import (
+    CommandFailed,
+    add_path_argument,
+    index_root,
+    print_notices,
+    refresh,
+)
 from tickertape.core.sanitize import sanitize_inline
 
 if TYPE_CHECKING:
@@ -37,15 +43,13 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as error:
         raise CommandFailed(f"cannot open the cache: {sanitize_inline(str(error))}") from None
     try:
-        shown = len(cache.notices)
-        _print_notices(cache.notices)
+        print_notices(cache.notices)
         try:
             stats = _refresh(cache)
         except (OSError, sqlite3.Error) as error:
             raise CommandFailed(
                 f"the cache could not be built: {sanitize_inline(str(error))}"
             ) from None
-        _print_notices(cache.notices[shown:])
         full_text = "" if cache.fts_ready() else " (full-text search not complete yet)"
     finally:
         cache.close()
@@ -65,9 +69,8 @@ def summary(stats: RefreshStats) -> str:
 def _refresh(cache: IndexCache) -> RefreshStats:
     """With a Rich bar on a terminal; otherwise one plain line on stderr per phase."""
     if sys.stderr.isatty():
-        from tickertape.commands.progress import refresh_with_progress
-
-        return refresh_with_progress(cache)
+        return refresh(cache)
+    shown = len(cache.notices)
     last_phase = ""
 
     def report(step: RefreshProgress) -> None:
@@ -79,9 +82,6 @@ def _refresh(cache: IndexCache) -> RefreshStats:
         what = {"reading": " files", "indexing text": " articles"}.get(step.phase, "")
         sys.stderr.write(f"tickertape: {step.phase}{total}{what if total else ''}\n")
 
-    return cache.refresh(progress=report)
-
-
-def _print_notices(notices: list[str]) -> None:
-    for notice in notices:
-        sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
+    stats = cache.refresh(progress=report)
+    print_notices(cache.notices[shown:])
+    return stats

@@ -211,13 +211,13 @@ class TickertapeApp(App[int]):
 
     def _restore_settings(self, state: StateStore) -> None:
         """Theme (global), sort and query history (per index) from the last run."""
-        self._previous_run = state.last_opened(self._index_key())
-        self.query_one(QueryBar).set_history(state.history(self._index_key()))
+        self._previous_run = state.last_opened(self._index_key)
+        self.query_one(QueryBar).set_history(state.history(self._index_key))
         theme = state.get_setting("theme")
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        sort = state.get_setting(index_setting(self._index_key(), "sort"))
+        sort = state.get_setting(index_setting(self._index_key, "sort"))
         if sort:
             key, _, direction = sort.partition(":")
             if key in SORT_CYCLE:
@@ -234,10 +234,12 @@ class TickertapeApp(App[int]):
         if self.state is not None:
             direction = "reversed" if self.reverse else "natural"
             self.state.set_setting(
-                index_setting(self._index_key(), "sort"), f"{self.sort_key}:{direction}"
+                index_setting(self._index_key, "sort"), f"{self.sort_key}:{direction}"
             )
 
+    @functools.cached_property
     def _index_key(self) -> str:
+        """The key the state store files this index's history and settings under."""
         from tickertape.core.paths import index_key
 
         return index_key(self.root)
@@ -302,7 +304,7 @@ class TickertapeApp(App[int]):
                 self.post_message(messages.NewArticlesFound(new))
         if self.state is not None:
             # What this run has shown is not new next time.
-            self.state.mark_opened(self._index_key(), time.time())
+            self.state.mark_opened(self._index_key, time.time())
 
     @_unless_exiting
     def on_new_articles_found(self, event: messages.NewArticlesFound) -> None:
@@ -476,7 +478,7 @@ class TickertapeApp(App[int]):
     def _query_submitted(self, event: QueryBar.Submitted) -> None:
         self._apply_query(event.text)
         if event.text.strip() and self.state is not None:
-            self.state.add_history(self._index_key(), event.text.strip())
+            self.state.add_history(self._index_key, event.text.strip())
         self.article_list.focus()
 
     @on(QueryBar.Left)
@@ -600,23 +602,22 @@ class TickertapeApp(App[int]):
         copy_with_fallback(self, check.url)
         self.notify(f"Copied {check.url}", markup=False)
 
-    def _selected_link(self) -> str | None:
-        """The selected article's link, from its row: no need to wait for the body."""
+    def _selected_row(self) -> ArticleRow | None:
+        """The row under the cursor (its id and link need no wait for the body)."""
         row = self.article_list.current_row()
         if row is None:
             self.notify("No article selected", severity="warning", markup=False)
-            return None
-        return row.link
+        return row
 
     def action_open_link(self) -> None:
-        link = self._selected_link()
-        if link is not None:
-            self.open_checked(link)
+        row = self._selected_row()
+        if row is not None:
+            self.open_checked(row.link)
 
     def action_copy_link(self) -> None:
-        link = self._selected_link()
-        if link is not None:
-            self.copy_checked(link)
+        row = self._selected_row()
+        if row is not None:
+            self.copy_checked(row.link)
 
     def link_entries(self) -> list[LinkEntry]:
         if self.current_article is None:
@@ -646,19 +647,19 @@ class TickertapeApp(App[int]):
     # -- read, starred, views -----------------------------------------------
 
     def action_toggle_read(self) -> None:
-        article = self._require_article()
-        if article is None or self.state is None:
+        row = self._selected_row()
+        if row is None or self.state is None:
             return
-        read = self.state.toggle_read(article.id)
+        read = self.state.toggle_read(row.id)
         self.notify("Marked read" if read else "Marked unread", timeout=1.5, markup=False)
         self.article_list.invalidate_rows()
         self._count_unread()
 
     def action_toggle_star(self) -> None:
-        article = self._require_article()
-        if article is None or self.state is None:
+        row = self._selected_row()
+        if row is None or self.state is None:
             return
-        starred = self.state.toggle_starred(article.id)
+        starred = self.state.toggle_starred(row.id)
         self.notify("Starred" if starred else "Unstarred", timeout=1.5, markup=False)
         self.article_list.invalidate_rows()
 
@@ -670,15 +671,6 @@ class TickertapeApp(App[int]):
             markup=False,
         )
         self._search()
-
-    def _require_article(self) -> Article | None:
-        row = self.article_list.current_row()
-        if row is None:
-            self.notify("No article selected", severity="warning", markup=False)
-            return None
-        if self.current_article is not None and self.current_article.id == row.id:
-            return self.current_article
-        return Article(id=row.id, path=row.rel)
 
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
     def _count_unread(self) -> None:

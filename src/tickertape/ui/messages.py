@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class IndexOpened(Message):
-    """The cache is open (maybe still empty); ``first`` is the first screenful, if built."""
+    """The cache (maybe still empty) and the state store are open."""
 
     def __init__(self, cache: IndexCache, state: StateStore | None, notices: list[str]) -> None:
         self.cache = cache

@@ -77,9 +77,7 @@ def block_content(block: Block) -> Content:
         return Content.assemble(("▌ ", "$text-muted"), body.stylize("italic"))
     if block.kind == "pre":
         return body.stylize("$text-secondary")
-    if block.kind == "row":
-        return body
-    return body
+    return body  # paragraphs, and table rows (cells joined by " │ ")
 
 
 def highlight(content: Content, pattern: re.Pattern[str] | None) -> Content:

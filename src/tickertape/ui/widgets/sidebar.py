@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -50,7 +51,7 @@ def sentiment_content(label: str) -> Content:
 class Sidebar(VerticalScroll):
     """Source, dates, language, sentiment, confidence, tickers, link, images, id, file."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="sidebar-body", markup=False)
 
     def show_article(
