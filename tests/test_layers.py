@@ -18,6 +18,7 @@ CORE_MODULES = [
     "tickertape.core.scan",
     "tickertape.core.loader",
     "tickertape.core.paths",
+    "tickertape.core.sqlite",
     "tickertape.core.index",
     "tickertape.core.query",
     "tickertape.core.state",

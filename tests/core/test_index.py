@@ -16,7 +16,7 @@ import pytest
 from tickertape.core import loader
 from tickertape.core.formats import ReadResult, read_file
 from tickertape.core.index import SORT_KEYS, IndexCache, RefreshProgress
-from tickertape.core.index_schema import SCHEMA_VERSION
+from tickertape.core.index.schema import SCHEMA_VERSION
 from tickertape.core.query import CompiledQuery, compile_query, parse
 
 REPO = Path(__file__).resolve().parents[2]
@@ -365,10 +365,10 @@ def test_two_instances_one_refreshing_one_selecting(index: Path, cache_dir: Path
 
 
 def test_a_second_refresher_is_skipped_with_a_notice(index: Path, cache_dir: Path) -> None:
-    from tickertape.core.index import _RefreshLock
+    from tickertape.core.index.build import RefreshLock
 
     with IndexCache.open(index, cache_dir=cache_dir) as cache:
-        lock = _RefreshLock(cache.db_path)
+        lock = RefreshLock(cache.db_path)
         assert lock.acquire()
         try:
             stats = cache.refresh()

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tickertape.core import index_build, loader
+from tickertape.core import loader
 from tickertape.core.index import IndexCache
-from tickertape.core.index_schema import SECONDARY_INDEXES
+from tickertape.core.index import build as index_build
+from tickertape.core.index.schema import SECONDARY_INDEXES
 from tickertape.core.query import compile_query, parse
 
 from .test_index import article_text, write

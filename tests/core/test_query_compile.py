@@ -417,3 +417,19 @@ def test_the_reference_agrees_with_the_hand_written_cases(db: sqlite3.Connection
 def test_source_wildcards_are_literal(db: sqlite3.Connection) -> None:
     assert run(db, compile_query(parse("source:%"))) == set()
     assert run(db, compile_query(parse("source:_"))) == set()
+
+
+@pytest.mark.parametrize(
+    ("query", "text_only"),
+    [
+        ("amazon", True),
+        ("amazon nvid* -chips", True),
+        ('"rate cut"', True),
+        ("amazon sentiment:negative", False),
+        ("amazon OR ticker:NVDA", False),
+        ("-chips", False),
+        ("ticker:NVDA", False),
+    ],
+)
+def test_words_alone_are_flagged_text_only(query: str, text_only: bool) -> None:
+    assert compile_query(parse(query)).text_only is text_only

@@ -35,6 +35,14 @@ from types import TracebackType
 from typing import Final, Literal, Self
 
 from tickertape.core.paths import data_dir
+from tickertape.core.sqlite import (
+    connect,
+    is_not_a_database,
+    move_database,
+    read_transaction,
+    user_tables,
+    write_transaction,
+)
 
 STATE_FILENAME: Final = "state.sqlite"
 SCHEMA_VERSION: Final = 1
@@ -43,12 +51,6 @@ VIEW_SLOTS: Final = 9
 BUSY_TIMEOUT_S: Final = 5.0
 # Well under SQLite's bound-parameter limit (999 before 3.32, 32766 since).
 _CHUNK: Final = 500
-
-# SQLite result codes (primary) that mean "this file is not a usable database".
-_SQLITE_CORRUPT: Final = 11
-_SQLITE_CANTOPEN: Final = 14
-_SQLITE_NOTADB: Final = 26
-_UNUSABLE_CODES: Final = frozenset({_SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB})
 
 _TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs"})
 
@@ -174,19 +176,6 @@ def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]
         yield items[start : start + size]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode: transactions are begun explicitly, as IMMEDIATE."""
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-    )
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
 def _open_checked(path: Path) -> sqlite3.Connection:
     """A connection to a usable state database at ``path``, or _Unusable / sqlite3.Error.
 
@@ -194,7 +183,7 @@ def _open_checked(path: Path) -> sqlite3.Connection:
     (which Windows refuses while it is open).
     """
     try:
-        conn = _connect(path)
+        conn = connect(path, busy_timeout_s=BUSY_TIMEOUT_S)
     except sqlite3.Error as error:
         raise _as_unusable(error) from error
     try:
@@ -211,8 +200,7 @@ def _as_unusable(error: sqlite3.Error) -> Exception:
     A lock held too long or a full disk stay what they are, because moving a good
     file aside for a passing condition would hide the user's data for nothing.
     """
-    code = getattr(error, "sqlite_errorcode", -1) & 0xFF
-    return _Unusable(str(error)) if code in _UNUSABLE_CODES else error
+    return _Unusable(str(error)) if is_not_a_database(error) else error
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
@@ -220,22 +208,17 @@ def _prepare(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        tables = _user_tables(conn)
+        tables = user_tables(conn)
         if not tables:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if not _user_tables(conn):  # another process may have won the race
+            with write_transaction(conn):
+                if not user_tables(conn):  # another process may have won the race
                     for statement in _SCHEMA:
                         conn.execute(statement)
                     conn.execute(
                         "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                         (str(SCHEMA_VERSION),),
                     )
-                conn.execute("COMMIT")
-            except BaseException:
-                _end_transaction(conn)
-                raise
-            tables = _user_tables(conn)
+            tables = user_tables(conn)
         if tables != _TABLES:
             extra = sorted(tables - _TABLES)
             missing = sorted(_TABLES - tables)
@@ -256,19 +239,6 @@ def _prepare(conn: sqlite3.Connection) -> None:
         raise _as_unusable(error) from error
 
 
-def _end_transaction(conn: sqlite3.Connection) -> None:
-    """Roll back whatever is open, so a failed COMMIT cannot leave the connection stuck
-    inside a transaction (the next BEGIN would fail for ever)."""
-    if conn.in_transaction:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-
-
-def _user_tables(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {str(name) for (name,) in rows if not str(name).startswith("sqlite_")}
-
-
 def _move_aside(path: Path) -> Path:
     """Rename the database and its WAL/SHM files to ``<name>.corrupt-<timestamp>``.
 
@@ -280,11 +250,7 @@ def _move_aside(path: Path) -> Path:
     while aside.exists():
         aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
         n += 1
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        with contextlib.suppress(FileNotFoundError):
-            os.replace(side, aside.with_name(aside.name + suffix))
+    move_database(path, aside)
     return aside
 
 
@@ -395,14 +361,8 @@ class StateStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: takes the write lock up front, so no other process
         can change what we read between our read and our write."""
-        with self._read() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                _end_transaction(conn)
-                raise
+        with self._read() as conn, write_transaction(conn):
+            yield conn
 
     # -- flags -----------------------------------------------------------------
 
@@ -477,15 +437,11 @@ class StateStore:
         unique = list(result)
         if not unique:
             return result
-        with self._read() as conn:
-            conn.execute("BEGIN")
-            try:
-                for chunk in _chunks(unique):
-                    rows = conn.execute(_flags_in(len(chunk)), tuple(chunk))
-                    for article_id, read, starred in rows:
-                        result[article_id] = (bool(read), bool(starred))
-            finally:
-                _end_transaction(conn)
+        with self._read() as conn, read_transaction(conn):
+            for chunk in _chunks(unique):
+                rows = conn.execute(_flags_in(len(chunk)), tuple(chunk))
+                for article_id, read, starred in rows:
+                    result[article_id] = (bool(read), bool(starred))
         return result
 
     # -- history ---------------------------------------------------------------

@@ -15,14 +15,16 @@ full-text entry is filtered out by the join with ``articles``.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
+from tickertape.core import sqlite
+
 SCHEMA_VERSION: Final = 2
 BUSY_TIMEOUT_MS: Final = 10_000
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
 # into date order once every file has been read.
 STAGE_BASE: Final = 1 << 40
@@ -130,27 +132,20 @@ class Unusable(Exception):
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), usable from any thread.
+    """A cache connection: autocommit, any thread, a 32 MB page cache per connection.
 
     Callers serialise their use of one connection with their own lock.
     """
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    return sqlite.connect(
+        path,
+        busy_timeout_s=BUSY_TIMEOUT_MS / 1000,
+        pragmas=("cache_size = -32000", "temp_store = MEMORY"),
     )
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache per connection
-        conn.execute("PRAGMA temp_store = MEMORY")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 def _user_tables(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    names = {str(name) for (name,) in rows}
-    return {n for n in names if not n.startswith("sqlite_") and not n.startswith("fts_")}
+    """The cache's tables, without FTS5's shadow tables."""
+    return {n for n in sqlite.user_tables(conn) if not n.startswith("fts_")}
 
 
 def prepare(conn: sqlite3.Connection, root_text: str) -> None:
@@ -164,8 +159,7 @@ def prepare(conn: sqlite3.Connection, root_text: str) -> None:
         raise Unusable("cannot use write-ahead logging")
     conn.execute("PRAGMA synchronous = NORMAL")
     if not _user_tables(conn):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with sqlite.write_transaction(conn):
             if not _user_tables(conn):  # another process may have made it meanwhile
                 for statement in _SCHEMA:
                     conn.execute(statement)
@@ -181,10 +175,6 @@ def prepare(conn: sqlite3.Connection, root_text: str) -> None:
                         ("built", "0"),
                     ],
                 )
-            conn.execute("COMMIT")
-        except BaseException:
-            end_transaction(conn)
-            raise
     tables = _user_tables(conn)
     if tables != _TABLES:
         raise Unusable("is not a tickertape cache of this version")
@@ -205,21 +195,6 @@ def prepare(conn: sqlite3.Connection, root_text: str) -> None:
     conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'tickertape' LIMIT 1").fetchall()
 
 
-def end_transaction(conn: sqlite3.Connection) -> None:
-    """Roll back whatever is open, so a failed statement cannot leave a transaction stuck."""
-    if conn.in_transaction:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-
-
-def remove_database(path: Path) -> None:
-    """Delete a cache file with its WAL and shared-memory files (a stale WAL would be
-    replayed into the new database)."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(str(path) + suffix)
-
-
 def meta_int(conn: sqlite3.Connection, key: str, default: int = 0) -> int:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     if row is None:
@@ -232,3 +207,20 @@ def meta_int(conn: sqlite3.Connection, key: str, default: int = 0) -> int:
 
 def set_meta(conn: sqlite3.Connection, key: str, value: object) -> None:
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, str(value)))
+
+
+def published_ms(when: datetime | None) -> int | None:
+    """A date as the cache stores it: milliseconds since the epoch, UTC."""
+    if when is None:
+        return None
+    return (when - EPOCH) // timedelta(milliseconds=1)
+
+
+def from_ms(ms: int | None) -> datetime | None:
+    """A stored date back as a UTC datetime (None for none or one out of range)."""
+    if ms is None:
+        return None
+    try:
+        return EPOCH + timedelta(milliseconds=ms)
+    except OverflowError:
+        return None

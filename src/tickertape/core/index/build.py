@@ -31,22 +31,22 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final, TypeVar
 
 from tickertape.core.article import Article, Problem
-from tickertape.core.index_schema import (
+from tickertape.core.index.schema import (
     STAGE_BASE,
+    connect,
     create_indexes,
     drop_indexes,
-    end_transaction,
     meta_int,
+    published_ms,
     set_meta,
 )
 from tickertape.core.scan import FileEntry
+from tickertape.core.sqlite import end_transaction, is_busy
 
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 BATCH_ARTICLES: Final = 2000
 FTS_BATCH: Final = 10000
 # FTS5 flushes its pending terms to a new segment at every commit and whenever they
@@ -257,21 +257,6 @@ def use_pool(n_files: int) -> bool:
 
 
 # -- the refresh ------------------------------------------------------------------
-
-
-def published_ms(when: datetime | None) -> int | None:
-    if when is None:
-        return None
-    return (when - EPOCH) // timedelta(milliseconds=1)
-
-
-def from_ms(ms: int | None) -> datetime | None:
-    if ms is None:
-        return None
-    try:
-        return EPOCH + timedelta(milliseconds=ms)
-    except OverflowError:
-        return None
 
 
 class Refresher:
@@ -794,3 +779,132 @@ class Refresher:
 
 def _is_clash_warning(warning: str, article_id: str) -> bool:
     return warning.startswith(f"id: '{article_id}' is also the id of ")
+
+
+# -- one refresh, start to end --------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class RefreshProgress:
+    """One step of a refresh: ``phase`` is "scanning", "reading", "indexing text" or "done"."""
+
+    phase: str
+    done: int
+    total: int | None
+    added: int
+    changed: int
+    removed: int
+
+
+@dataclass(slots=True, frozen=True)
+class RefreshStats:
+    """What a refresh did; ``added``/``changed``/``removed`` count files."""
+
+    articles: int
+    added: int
+    changed: int
+    removed: int
+    problems: int
+    seconds: float
+
+
+def refresh(
+    db_path: Path,
+    root: Path,
+    *,
+    progress: Callable[[RefreshProgress], None] | None,
+    cancel: threading.Event | None,
+    notices: list[str],
+    rebuild: Callable[[], None],
+) -> Counts:
+    """Run one refresh on a writer connection of its own, then store the sort orders.
+
+    When another process holds the refresh lock this one is skipped with a notice. A
+    cache found damaged on the way is rebuilt (``rebuild`` replaces the reader's
+    database) and refreshed once more from scratch.
+    """
+    counts = Counts()
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        if progress is not None:
+            progress(
+                RefreshProgress(phase, done, total, counts.added, counts.changed, counts.removed)
+            )
+
+    lock = RefreshLock(db_path)
+    if not lock.acquire():
+        notices.append("Another tickertape is updating this index's cache; showing it as it is.")
+    else:
+        try:
+            counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild)
+        finally:
+            lock.release()
+    report("done", 1, 1)
+    return counts
+
+
+def _refresh_locked(
+    db_path: Path,
+    root: Path,
+    report: Progress,
+    cancel: threading.Event | None,
+    notices: list[str],
+    rebuild: Callable[[], None],
+) -> Counts:
+    from tickertape.core.index.select import store_orders
+
+    for attempt in range(2):
+        writer = connect(db_path)
+        try:
+            refresher = Refresher(writer, root, report, cancel)
+            counts = refresher.counts
+            refresher.run()
+            store_orders(writer)
+            return counts
+        except sqlite3.DatabaseError as error:
+            if attempt or is_busy(error):
+                raise
+            notices.append(f"The index cache was damaged ({reason(error)}); it is being rebuilt.")
+            writer.close()
+            rebuild()
+        finally:
+            writer.close()
+    raise AssertionError("unreachable")
+
+
+def reason(error: BaseException) -> str:
+    """An error's message, safe to show and short."""
+    from tickertape.core.sanitize import sanitize_inline
+
+    return sanitize_inline(str(error) or type(error).__name__)[:200]
+
+
+class RefreshLock:
+    """An exclusive, non-blocking lock file beside the database: one refresher at a time
+    across processes (and instances). The OS drops it if the process dies."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(str(db_path) + ".lock")
+        self.handle: int | None = None
+
+    def acquire(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): rely on SQLite's own locking
+            return True
+        try:
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return True
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            return False
+        self.handle = handle
+        return True
+
+    def release(self) -> None:
+        if self.handle is not None:
+            os.close(self.handle)
+            self.handle = None

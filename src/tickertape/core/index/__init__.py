@@ -1,0 +1,28 @@
+"""The storage engine behind the reader and the command line.
+
+``schema`` (tables, opening a cache file), ``build`` (refresh and the process pool),
+``select`` (queries, stored orders, :class:`Rowids`), ``rows`` (list rows, cached
+articles), ``aggregate`` (facets, stats, counts), ``articles`` (re-reading a file for
+display); :class:`IndexCache` ties them to one SQLite database and satisfies the
+:class:`Index` protocol the rest of the program is written against.
+"""
+
+from __future__ import annotations
+
+from tickertape.core.index.aggregate import Facets
+from tickertape.core.index.build import RefreshProgress, RefreshStats
+from tickertape.core.index.cache import IndexCache
+from tickertape.core.index.protocol import Index
+from tickertape.core.index.rows import ArticleRow
+from tickertape.core.index.select import SORT_KEYS, Rowids
+
+__all__ = [
+    "SORT_KEYS",
+    "ArticleRow",
+    "Facets",
+    "Index",
+    "IndexCache",
+    "RefreshProgress",
+    "RefreshStats",
+    "Rowids",
+]

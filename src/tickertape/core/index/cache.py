@@ -1,0 +1,325 @@
+"""The SQLite/FTS5 cache of an index: what makes a million articles open instantly.
+
+One database per index in the cache directory holds every article's metadata,
+tickers, warnings and file identity, with a contentless FTS5 index over title,
+summary and body text; bodies are read from the files when shown. Opening never
+fails on a bad cache (it is rebuilt, and :attr:`IndexCache.notices` says so);
+:meth:`IndexCache.refresh` brings it up to date reading only new and changed files.
+
+This class owns the connection and its lock and delegates the work to the modules
+beside it (``build``, ``select``, ``rows``, ``aggregate``, ``articles``); it is the
+SQLite implementation of :class:`tickertape.core.index.protocol.Index`.
+
+Threads: an ``IndexCache`` holds one reader connection, shared by every thread behind
+a lock (``check_same_thread=False``). :meth:`refresh` opens its own writer
+connection, so the list can be painted from the reader while a worker refreshes,
+and a reader sees each committed batch. Processes: a refresh holds an exclusive lock
+file beside the database; a second process's refresh is skipped with a notice.
+Rowids are stable except once: at the end of the reading phase of a first build the
+rows are renumbered into date order, so callers re-select after a refresh phase
+change (the reader does so on every progress event and at the end).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tickertape.core import sqlite
+from tickertape.core.article import Article, Problem
+from tickertape.core.index import aggregate, articles, build, rows, select
+from tickertape.core.index.aggregate import Facets
+from tickertape.core.index.build import RefreshProgress, RefreshStats
+from tickertape.core.index.rows import ArticleRow
+from tickertape.core.index.schema import Unusable, connect, meta_int, prepare
+from tickertape.core.index.select import SORT_KEYS, Derived
+
+if TYPE_CHECKING:
+    from tickertape.core.query import CompiledQuery
+
+
+class IndexCache:
+    """The cache of one index; open with :meth:`open`, close with :meth:`close`."""
+
+    def __init__(
+        self, root: Path, db_path: Path, conn: sqlite3.Connection, notices: list[str],
+        temp_dir: Path | None,
+    ) -> None:  # fmt: skip
+        self.root = root
+        self.db_path = db_path
+        self.notices = notices
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._temp_dir = temp_dir
+        self._derived = Derived()
+        self._root_text = str(root.expanduser().resolve())
+        self._state_path: Path | None = None
+
+    # -- opening --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, root: Path, *, cache_dir: Path | None = None, state_path: Path | None = None
+    ) -> IndexCache:
+        """Open (creating if needed) the cache of the index at ``root``.
+
+        Never raises for a bad cache: a corrupt, foreign or unreadable file is deleted
+        and rebuilt, and a directory we cannot write sends the cache to a temporary
+        one for this run; :attr:`notices` says which.
+        """
+        from tickertape.core.paths import cache_dir as default_cache_dir
+        from tickertape.core.paths import index_key
+
+        root = Path(root)
+        directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        root_text = str(root.expanduser().resolve())
+        name = f"{index_key(root)}.sqlite"
+        notices: list[str] = []
+        temp_dir: Path | None = None
+        conn: sqlite3.Connection | None = None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            conn = _open_or_rebuild(directory / name, root_text, notices)
+        except (OSError, sqlite3.Error, Unusable) as error:
+            notices.append(
+                f"The cache folder {directory} cannot be used ({build.reason(error)}); "
+                "this session keeps its cache in a temporary folder."
+            )
+        if conn is None:
+            temp_dir = Path(tempfile.mkdtemp(prefix="tickertape-cache-"))
+            directory = temp_dir
+            conn = _open_or_rebuild(directory / name, root_text, notices)
+        cache = cls(root, directory / name, conn, notices, temp_dir)
+        cache._attach_state(state_path)
+        return cache
+
+    def _attach_state(self, state_path: Path | None) -> None:
+        """Expose the user's flags as ``flag_read``/``flag_starred`` (empty without state)."""
+        from tickertape.core.state import empty_flag_tables_sql, flag_views_sql
+
+        conn = self._conn
+        self._state_path = state_path
+        if state_path is not None and Path(state_path).is_file():
+            try:
+                conn.execute("ATTACH DATABASE ? AS state", (str(state_path),))
+                for statement in flag_views_sql("state"):
+                    conn.execute(statement)
+                conn.execute("SELECT count(*) FROM flag_read").fetchone()
+                return
+            except sqlite3.Error as error:
+                self.notices.append(
+                    f"Read and starred flags are unavailable ({build.reason(error)})."
+                )
+                for view in ("flag_read", "flag_starred"):
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute(f"DROP VIEW IF EXISTS temp.{view}")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("DETACH DATABASE state")
+        for statement in empty_flag_tables_sql():
+            conn.execute(statement)
+
+    def close(self) -> None:
+        """Close the connection (and drop a temporary cache folder, if one was used)."""
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            if self._temp_dir is not None:
+                shutil.rmtree(self._temp_dir, ignore_errors=True)
+                self._temp_dir = None
+
+    def __enter__(self) -> IndexCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- refreshing -------------------------------------------------------------
+
+    def refresh(
+        self,
+        *,
+        progress: Callable[[RefreshProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RefreshStats:
+        """Bring the cache up to date with the files: read only new and changed ones.
+
+        Safe to run in a worker thread while other threads select. When another
+        process is refreshing the same cache, this one is skipped with a notice. A
+        cache found corrupt on the way is rebuilt from scratch.
+        """
+        started = time.perf_counter()
+        counts = build.refresh(
+            self.db_path, self.root, progress=progress, cancel=cancel,
+            notices=self.notices, rebuild=self._rebuild,
+        )  # fmt: skip
+        with self._lock:
+            total = self.count()
+            problems = len(self.problems())
+        return RefreshStats(
+            total, counts.added, counts.changed, counts.removed, problems,
+            time.perf_counter() - started,
+        )  # fmt: skip
+
+    def _rebuild(self) -> None:
+        """Replace a damaged database with an empty one under the same reader."""
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            sqlite.remove_database(self.db_path)
+            notices: list[str] = []
+            self._conn = _open_or_rebuild(self.db_path, self._root_text, notices)
+            self._derived = Derived()
+        self._attach_state(self._state_path)
+
+    # -- state of the cache --------------------------------------------------------
+
+    def is_built(self) -> bool:
+        """Whether a first build has read every file once (the list can be trusted)."""
+        with self._lock:
+            return meta_int(self._conn, "built") == 1
+
+    def fts_ready(self) -> bool:
+        """Whether every article is in the full-text index (search finds all of them)."""
+        with self._lock:
+            upto = meta_int(self._conn, "fts_upto")
+            row = self._conn.execute(
+                "SELECT EXISTS(SELECT 1 FROM articles WHERE rowid > ?)", (upto,)
+            ).fetchone()
+            return not row[0] and self.is_built()
+
+    def count(self) -> int:
+        """How many articles the cache holds."""
+        with self._lock:
+            return select.count(self._conn, self._current())
+
+    def _current(self) -> Derived:
+        """Derived data for the cache as it is now; dropped when a refresh committed."""
+        self._derived = select.current(self._conn, self._derived)
+        return self._derived
+
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[Derived]:
+        """One read transaction, so a select sees one state of the cache throughout."""
+        with self._lock, sqlite.read_transaction(self._conn):
+            yield self._current()
+
+    # -- selecting -----------------------------------------------------------------
+
+    def select(
+        self,
+        query: CompiledQuery | None = None,
+        *,
+        sort: str = "date",
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[int]:
+        """Rowids of the articles ``query`` selects, in display order.
+
+        ``date`` is newest first, ``title``/``source`` A-Z, ``sentiment`` positive,
+        neutral, negative, other, none; ``confidence`` high to low; ``relevance`` best
+        match first (date without words). Ties go by date (newest first), then id;
+        rows without a value go last. ``reverse`` mirrors the whole order.
+        """
+        if sort not in SORT_KEYS and sort != "relevance":
+            raise ValueError(f"unknown sort key {sort!r}")
+        with self._snapshot() as derived:
+            return select.select(
+                self._conn, derived, query, sort=sort, reverse=reverse, limit=limit
+            )
+
+    def find(self, id_or_prefix: str) -> list[int]:
+        """Rowids of the article with this id, else of every article whose id starts so."""
+        with self._lock:
+            return select.find(self._conn, id_or_prefix)
+
+    # -- rows and articles -------------------------------------------------------------
+
+    def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
+        """The list rows of ``rowids``, in the given order (unknown rowids are left out)."""
+        with self._lock:
+            return rows.rows(self._conn, rowids)
+
+    def articles(self, rowids: Sequence[int]) -> list[Article]:
+        """Cached articles (every field but ``content``) in the given order."""
+        with self._lock:
+            return rows.articles(self._conn, rowids)
+
+    def problems(self) -> list[Problem]:
+        """Every file-level and article-level problem, by path."""
+        with self._lock:
+            return rows.problems(self._conn)
+
+    def file_path(self, rel: str) -> str:
+        """The path of the file ``rel`` of this index (the root itself for a one-file index)."""
+        return articles.file_path(self.root, rel)
+
+    def load_article(self, rowid: int) -> Article:
+        """The full article, body included, read again from its file.
+
+        When the file is gone or no longer holds the record, the cached metadata comes
+        back with a warning saying so. Raises ``KeyError`` for a rowid not in the cache.
+        """
+        with self._lock:
+            cached, claim = articles.cached_article(self._conn, rowid)
+        return articles.reread(self.root, cached, claim)
+
+    # -- aggregates ----------------------------------------------------------------------
+
+    def ticker_stats(self) -> dict[str, tuple[int, float | None]]:
+        """code -> (articles mentioning it, mean sentiment +1/0/-1 over labelled ones)."""
+        with self._lock:
+            return aggregate.ticker_stats(self._conn, self._current())
+
+    def added_since(self, when: float) -> set[int]:
+        """Rowids of the articles that entered the cache after ``when`` (unix seconds).
+
+        With the time of the previous run, these are the articles that are new to the
+        user; a rebuilt cache makes everything look new, so callers cap what they show.
+        """
+        with self._lock:
+            return aggregate.added_since(self._conn, when)
+
+    def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
+        """Tickers, sources, sentiments and languages of the result, most frequent first."""
+        with self._snapshot():
+            return aggregate.facets(self._conn, query, limit)
+
+    def stats(self, query: CompiledQuery | None) -> dict[str, list[tuple[str, int]]]:
+        """Counts by source, sentiment, language, ticker (top 20) and month (YYYY-MM)."""
+        with self._snapshot():
+            return aggregate.stats(self._conn, query)
+
+
+def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.Connection:
+    """Open the cache at ``path``; delete and recreate it when it is not usable.
+
+    A database locked past the busy timeout is not damaged: that error propagates
+    (the caller falls back to a temporary cache) rather than deleting it.
+    """
+    for attempt in range(3):
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(path)
+            prepare(conn, root_text)
+            return conn
+        except (Unusable, sqlite3.DatabaseError) as error:
+            if conn is not None:
+                conn.close()
+            if (isinstance(error, sqlite3.DatabaseError) and sqlite.is_busy(error)) or attempt == 2:
+                raise
+            sqlite.remove_database(path)
+            notices.append(f"The index cache {path.name} {_unusable_reason(error)}; rebuilding it.")
+    raise AssertionError("unreachable")
+
+
+def _unusable_reason(error: BaseException) -> str:
+    if isinstance(error, Unusable):
+        return str(error)
+    return f"could not be used ({build.reason(error)})"
