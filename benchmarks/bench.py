@@ -292,8 +292,9 @@ async def _ui_child(
 
     app = TickertapeApp(corpus, cache_dir=cache, state_dir=state)
     async with app.run_test(size=(120, 40)) as pilot:
+        reader = app.reader
         deadline = time.monotonic() + 120
-        while not len(app.article_list.rowids) and time.monotonic() < deadline:
+        while not len(reader.article_list.rowids) and time.monotonic() < deadline:
             await asyncio.sleep(0.002)
         await pilot._wait_for_screen()
         app.screen._on_timer_update()
@@ -303,10 +304,13 @@ async def _ui_child(
         # Let the start-up refresh (a scan of every file) and the full list settle.
         while time.monotonic() < deadline and (
             any(not w.is_finished for w in app.workers)
-            or len(app.article_list.rowids) < app.cache.count()  # type: ignore[union-attr]
+            or len(reader.article_list.rowids) < app.session.count()
         ):
             await asyncio.sleep(0.01)
         await pilot.pause(0.2)
+        if what == "busy":
+            await _keys_during_search(app, pilot, out)
+            return
 
         async def repainted(key: str, probe: Callable[[], object]) -> float:
             """Seconds from a ``key`` event to ``probe()`` changing and the screen painted.
@@ -323,13 +327,13 @@ async def _ui_child(
 
         keys = []
         for _ in range(50):
-            keys.append(await repainted("j", lambda: app.article_list.cursor))
+            keys.append(await repainted("j", lambda: reader.article_list.cursor))
             await pilot.pause(0.03)  # let the article view load, as between real presses
         out["key"] = keys
 
         sorts = []
         for _ in range(10):  # two turns of the five sort keys
-            sorts.append(await repainted("s", lambda: id(app.article_list.rowids)))
+            sorts.append(await repainted("s", lambda: id(reader.article_list.rowids)))
             await pilot.pause(0.05)
         out["sort"] = sorts
 
@@ -340,9 +344,77 @@ async def _ui_child(
         searches = []
         for n in range(10):  # "marke" (no match) <-> "market" (about half the index)
             key = "t" if n % 2 == 0 else "backspace"
-            searches.append(await repainted(key, lambda: app.header.shown))
+            searches.append(await repainted(key, lambda: reader.header.shown))
             await pilot.pause(0.05)
         out["search"] = searches
+
+
+BUSY_QUERY = "market"  # about half of the corpus, sorted by title: a broad, slow search
+
+
+async def _keys_during_search(app: Any, pilot: Any, out: dict[str, Any]) -> None:
+    """``j`` to the moved cursor, repainted, with the row pages dropped before each press
+    (as after a new result), idle and while a thread runs broad searches back to back
+    on the reader's own index handle (as a typed query does)."""
+    import asyncio
+    import threading
+
+    from textual import events
+
+    from tickertape.core.query import compile_query, parse
+
+    async def one_key() -> float:
+        article_list = app.reader.article_list
+        article_list.invalidate_rows()
+        before = article_list.cursor
+        began = time.perf_counter()
+        app._driver.send_message(events.Key("j", "j"))
+        while article_list.cursor == before and time.perf_counter() - began < 30:
+            await asyncio.sleep(0)
+        app.screen._on_timer_update()
+        return time.perf_counter() - began
+
+    index = _reader_index(app)
+    query = compile_query(parse(BUSY_QUERY))
+    out["idle_key"] = []
+    for _ in range(30):
+        out["idle_key"].append(await one_key())
+        await pilot.pause(0.03)
+    stop = threading.Event()
+    searches: list[float] = []
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            index.select(query, sort="title")
+            searches.append(time.perf_counter() - began)
+
+    thread = threading.Thread(target=search_loop, daemon=True)
+    thread.start()
+    await asyncio.sleep(0.2)
+    out["busy_key"] = []
+    for _ in range(30):
+        out["busy_key"].append(await one_key())
+        await pilot.pause(0.03)
+    stop.set()
+    thread.join()
+    out["busy_search"] = searches
+
+
+def _reader_index(app: Any) -> Any:
+    """The reader's open index handle."""
+    return app.session.index
+
+
+def busy(corpus: Path, cache: Path, runs: int) -> None:
+    """Print medians of key-to-repaint, idle and during broad searches, on a warm cache."""
+    keys: dict[str, list[float]] = {"idle_key": [], "busy_key": [], "busy_search": []}
+    for _ in range(runs):
+        result = run_ui_child("busy", corpus, cache)
+        for name, values in keys.items():
+            values.extend(result[name])
+    for name, values in keys.items():
+        print(f"{name}: median {ms(median_of(values))} of {len(values)}")
 
 
 def run_ui_child(what: str, corpus: Path, cache: Path) -> dict[str, Any]:
@@ -686,6 +758,10 @@ def main(argv: list[str] | None = None) -> int:
             if not result:
                 raise
         print(json.dumps(result))
+        return 0
+    if args_list[:1] == ["busy"]:
+        corpus, cache, runs = args_list[1:4]
+        busy(Path(corpus), Path(cache), int(runs))
         return 0
     if args_list[:1] == ["_child"]:
         what, corpus, cache = args_list[1:4]

@@ -97,11 +97,12 @@ async def wait_loaded(pilot: Pilot[Any], app: TickertapeApp) -> None:
     await wait_until(
         pilot,
         lambda: (
-            app.cache is not None
-            and not app._building
-            and app.header.status == ""
-            and app.current_article is not None
-            and app.current_article.id == (app.article_list.current_row() or app.current_article).id
+            app.session.index is not None
+            and not app.session.building
+            and app.reader.header.status == ""
+            and app.reader.current_article is not None
+            and app.reader.current_article.id
+            == (app.reader.article_list.current_row() or app.reader.current_article).id
         ),
     )
     await pilot.pause(0.05)

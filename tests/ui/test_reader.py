@@ -25,7 +25,7 @@ AppFactory = Callable[..., TickertapeApp]
 
 
 def titles(app: TickertapeApp) -> list[str]:
-    article_list = app.article_list
+    article_list = app.reader.article_list
     return [
         row.title
         for row in (article_list.row_at(i) for i in range(len(article_list.rowids)))
@@ -34,7 +34,7 @@ def titles(app: TickertapeApp) -> list[str]:
 
 
 def current_title(app: TickertapeApp) -> str:
-    row = app.article_list.current_row()
+    row = app.reader.article_list.current_row()
     assert row is not None
     return row.title
 
@@ -51,11 +51,11 @@ async def test_opens_with_the_newest_article_selected_and_shown(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         assert current_title(app) == "Chipmakers rally as export rules ease"
-        assert app.current_article is not None
-        assert app.current_article.title == "Chipmakers rally as export rules ease"
-        assert app.header.total == 6
-        assert app.header.shown == 6
-        assert not app.header.filtered
+        assert app.reader.current_article is not None
+        assert app.reader.current_article.title == "Chipmakers rally as export rules ease"
+        assert app.reader.header.total == 6
+        assert app.reader.header.shown == 6
+        assert not app.reader.header.filtered
 
 
 async def test_j_k_g_and_shift_g_move_the_cursor(make_app: AppFactory, index: Path) -> None:
@@ -63,19 +63,19 @@ async def test_j_k_g_and_shift_g_move_the_cursor(make_app: AppFactory, index: Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("j")
-        assert app.article_list.cursor == 1
+        assert app.reader.article_list.cursor == 1
         await pilot.press("down", "down")
-        assert app.article_list.cursor == 3
+        assert app.reader.article_list.cursor == 3
         await pilot.press("k")
-        assert app.article_list.cursor == 2
+        assert app.reader.article_list.cursor == 2
         await pilot.press("G")
-        assert app.article_list.cursor == 5
+        assert app.reader.article_list.cursor == 5
         await pilot.press("g")
-        assert app.article_list.cursor == 0
+        assert app.reader.article_list.cursor == 0
         await pilot.press("pagedown")
-        assert app.article_list.cursor == 5
+        assert app.reader.article_list.cursor == 5
         await pilot.press("pageup")
-        assert app.article_list.cursor == 0
+        assert app.reader.article_list.cursor == 0
 
 
 async def test_moving_the_cursor_shows_that_article(make_app: AppFactory, index: Path) -> None:
@@ -86,8 +86,8 @@ async def test_moving_the_cursor_shows_that_article(make_app: AppFactory, index:
         await wait_until(
             pilot,
             lambda: (
-                app.current_article is not None
-                and app.current_article.title.startswith("Cloud unit")
+                app.reader.current_article is not None
+                and app.reader.current_article.title.startswith("Cloud unit")
             ),
         )
         assert "cloud.example" in plain(app, "#sidebar-body")
@@ -99,15 +99,17 @@ async def test_enter_reads_the_article_and_escape_returns_to_the_list(
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.state is not None
-        assert app.current_article is not None
-        article_id = app.current_article.id
-        assert not app.state.is_read(article_id)
+        assert app.session.state is not None
+        assert app.reader.current_article is not None
+        article_id = app.reader.current_article.id
+        assert not app.session.state.is_read(article_id)
         await pilot.press("enter")
-        assert focused(app) is app.article_view
-        await wait_until(pilot, lambda: app.state is not None and app.state.is_read(article_id))
+        assert focused(app) is app.reader.article_view
+        await wait_until(
+            pilot, lambda: app.session.state is not None and app.session.state.is_read(article_id)
+        )
         await pilot.press("escape")
-        assert focused(app) is app.article_list
+        assert focused(app) is app.reader.article_list
 
 
 async def test_moving_over_an_article_does_not_mark_it_read(
@@ -118,8 +120,8 @@ async def test_moving_over_an_article_does_not_mark_it_read(
         await wait_loaded(pilot, app)
         await pilot.press("j", "j")
         await pilot.pause(0.2)
-        assert app.state is not None
-        assert app.state.read_ids() == set()
+        assert app.session.state is not None
+        assert app.session.state.read_ids() == set()
 
 
 async def test_brackets_move_between_articles_from_inside_the_view(
@@ -129,17 +131,17 @@ async def test_brackets_move_between_articles_from_inside_the_view(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("enter", "right_square_bracket")
-        assert app.article_list.cursor == 1
+        assert app.reader.article_list.cursor == 1
         await wait_until(
             pilot,
             lambda: (
-                app.current_article is not None
-                and app.current_article.title.startswith("Cloud unit")
+                app.reader.current_article is not None
+                and app.reader.current_article.title.startswith("Cloud unit")
             ),
         )
-        assert focused(app) is app.article_view
+        assert focused(app) is app.reader.article_view
         await pilot.press("left_square_bracket")
-        assert app.article_list.cursor == 0
+        assert app.reader.article_list.cursor == 0
 
 
 async def test_s_cycles_the_sort_and_keeps_the_selection(make_app: AppFactory, index: Path) -> None:
@@ -150,7 +152,7 @@ async def test_s_cycles_the_sort_and_keeps_the_selection(make_app: AppFactory, i
         selected = current_title(app)
         await pilot.press("s")
         await wait_until(
-            pilot, lambda: app.sort_key == "title" and titles(app)[0].startswith("Bank")
+            pilot, lambda: app.session.sort_key == "title" and titles(app)[0].startswith("Bank")
         )
         assert titles(app) == sorted(titles(app))
         assert current_title(app) == selected
@@ -166,7 +168,7 @@ async def test_clicking_a_column_header_sorts_by_it(make_app: AppFactory, index:
         header = app.query_one(ListHeader)
         source = next(c for c in layout_columns(header.size.width - 1) if c.key == "source")
         await pilot.click(ListHeader, offset=(source.start + 1, 0))
-        await wait_until(pilot, lambda: app.sort_key == "source")
+        await wait_until(pilot, lambda: app.session.sort_key == "source")
         await wait_until(pilot, lambda: titles(app)[0].startswith("Markets brief"))  # brief.example
 
 
@@ -177,10 +179,10 @@ async def test_clicking_a_row_selects_it_and_a_double_click_reads_it(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.click(ArticleList, offset=(30, 3))
-        assert app.article_list.cursor == 3
+        assert app.reader.article_list.cursor == 3
         await pilot.double_click(ArticleList, offset=(30, 2))
-        assert app.article_list.cursor == 2
-        assert focused(app) is app.article_view
+        assert app.reader.article_list.cursor == 2
+        assert focused(app) is app.reader.article_view
 
 
 async def test_mouse_wheel_scrolls_the_list(make_app: AppFactory, tmp_path: Path) -> None:
@@ -197,7 +199,7 @@ async def test_mouse_wheel_scrolls_the_list(make_app: AppFactory, tmp_path: Path
         for _ in range(3):
             await pilot._post_mouse_events([events.MouseScrollDown], ArticleList, offset=(10, 5))
         await pilot.pause(0.2)
-        assert app.article_list.scroll_y > 0
+        assert app.reader.article_list.scroll_y > 0
 
 
 async def test_slash_filters_as_you_type_and_the_header_counts(
@@ -209,9 +211,9 @@ async def test_slash_filters_as_you_type_and_the_header_counts(
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"ticker:AMZN")
-        await wait_until(pilot, lambda: app.header.shown == 2)
-        assert app.header.filtered
-        assert app.header.total == 6
+        await wait_until(pilot, lambda: app.reader.header.shown == 2)
+        assert app.reader.header.filtered
+        assert app.reader.header.total == 6
         assert "2 of 6 articles" in header_text(app)
         assert set(titles(app)) == {
             "Cloud unit shows new servers built on its own chips",
@@ -226,15 +228,15 @@ async def test_a_bad_query_shows_its_error_and_keeps_the_last_result(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"oil")
-        await wait_until(pilot, lambda: app.header.shown == 1)
+        await wait_until(pilot, lambda: app.reader.header.shown == 1)
         await pilot.press(*" after:2024-13-45")
         await pilot.pause(0.3)
         error = app.query_one("#query-error")
         assert error.display
         assert "invalid date at column" in plain(app, "#query-error")
-        assert app.header.shown == 1
+        assert app.reader.header.shown == 1
         await pilot.press("ctrl+u")
-        await wait_until(pilot, lambda: app.header.shown == 6)
+        await wait_until(pilot, lambda: app.reader.header.shown == 6)
         assert not error.display
 
 
@@ -253,7 +255,7 @@ async def test_query_history_walks_with_up_and_down(make_app: AppFactory, index:
         await pilot.press("down", "down")
         assert bar.input.value == ""
         await pilot.press("escape")
-        assert focused(app) is app.article_list
+        assert focused(app) is app.reader.article_list
 
 
 async def test_search_terms_are_highlighted_in_the_article(
@@ -263,8 +265,10 @@ async def test_search_terms_are_highlighted_in_the_article(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"licences", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 1 and app.terms == ("licences",))
-        body = app.article_view.query_one("#article-body", Static).visual
+        await wait_until(
+            pilot, lambda: app.reader.header.shown == 1 and app.reader.terms == ("licences",)
+        )
+        body = app.reader.article_view.query_one("#article-body", Static).visual
         assert isinstance(body, Content)
         marked = [
             body.plain[span.start : span.end] for span in body.spans if "reverse" in str(span.style)
@@ -319,7 +323,7 @@ async def test_link_list_opens_copies_and_filters_by_ticker(
         await pilot.press("l")
         assert isinstance(app.screen, LinkListScreen)
         options = app.screen.query_one(OptionList)
-        values = [entry.value for entry in app.link_entries()]
+        values = [entry.value for entry in app.reader.link_entries()]
         assert values[:3] == ["https://news.example/chips/rally", "NVDA.O", "AMD.O"]
         assert "https://news.example/research/note" in values
         # The numbered link: highlight it and copy.
@@ -333,7 +337,10 @@ async def test_link_list_opens_copies_and_filters_by_ticker(
         await pilot.press("l")
         app.screen.query_one(OptionList).highlighted = 1
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.query_text == "ticker:NVDA.O" and app.header.shown == 1)
+        await wait_until(
+            pilot,
+            lambda: app.session.query_text == "ticker:NVDA.O" and app.reader.header.shown == 1,
+        )
 
 
 async def test_clicking_a_ticker_in_the_article_filters_by_it(
@@ -345,11 +352,17 @@ async def test_clicking_a_ticker_in_the_article_filters_by_it(
         await pilot.press("j")  # the cloud article: Amazon (AMZN.O) ...
         await wait_until(
             pilot,
-            lambda: app.current_article is not None and "AMZN.O" in app.current_article.tickers,
+            lambda: (
+                app.reader.current_article is not None
+                and "AMZN.O" in app.reader.current_article.tickers
+            ),
         )
         x = plain(app, "#article-body").index("AMZN.O")
         await pilot.click("#article-body", offset=(x + 1, 0))
-        await wait_until(pilot, lambda: app.query_text == "ticker:AMZN.O" and app.header.shown == 2)
+        await wait_until(
+            pilot,
+            lambda: app.session.query_text == "ticker:AMZN.O" and app.reader.header.shown == 2,
+        )
 
 
 async def test_b_hides_and_shows_the_sidebar(make_app: AppFactory, index: Path) -> None:
@@ -368,7 +381,7 @@ async def test_sidebar_shows_every_field(make_app: AppFactory, index: Path) -> N
     app = make_app(index)
     async with app.run_test(size=(120, 60)) as pilot:
         await wait_loaded(pilot, app)
-        await wait_until(pilot, lambda: bool(app.ticker_stats))
+        await wait_until(pilot, lambda: bool(app.reader.ticker_stats))
         text = plain(app, "#sidebar-body")
         for expected in (
             "SOURCE", "wire.example", "PUBLISHED", "2024-12-05 14:30 UTC", "LANGUAGE", "en",
@@ -387,7 +400,7 @@ async def test_w_shows_every_warning(make_app: AppFactory, index: Path) -> None:
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await wait_until(pilot, lambda: app.header.warnings >= 2)
+        await wait_until(pilot, lambda: app.reader.header.warnings >= 2)
         await pilot.press("w")
         await wait_until(pilot, lambda: isinstance(app.screen, WarningsScreen))
         log_lines = "\n".join(app.screen.query_one("#warnings-log").lines)  # type: ignore[attr-defined]
@@ -434,11 +447,11 @@ async def test_command_palette_offers_every_action(make_app: AppFactory, index: 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         titles_ = {command.title for command in app.get_system_commands(app.screen)}
-        for binding in app.BINDINGS:
+        for binding in app.reader.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.action.startswith("apply_view"):
                 continue  # saved views are offered by name (see the views test)
-            if binding.action not in {"quit", "command_palette"}:
+            if binding.action not in {"app.quit", "app.command_palette"}:
                 assert binding.description in titles_
         assert "Theme" in titles_
         for pane_action in ("Read", "First article", "Next article", "Back to list"):
@@ -452,19 +465,19 @@ async def test_star_and_read_toggles_and_unread_only(make_app: AppFactory, index
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.state is not None
-        first = app.current_article.id  # type: ignore[union-attr]
+        assert app.session.state is not None
+        first = app.reader.current_article.id  # type: ignore[union-attr]
         await pilot.press("asterisk")
-        assert app.state.is_starred(first)
+        assert app.session.state.is_starred(first)
         await pilot.press("m")
-        assert app.state.is_read(first)
-        await wait_until(pilot, lambda: app.header.unread == 5)
+        assert app.session.state.is_read(first)
+        await wait_until(pilot, lambda: app.reader.header.unread == 5)
         await pilot.press("u")
-        await wait_until(pilot, lambda: app.header.shown == 5)
+        await wait_until(pilot, lambda: app.reader.header.shown == 5)
         await pilot.press("u")
-        await wait_until(pilot, lambda: app.header.shown == 6)
+        await wait_until(pilot, lambda: app.reader.header.shown == 6)
         await pilot.press("slash", *"is:starred", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 1)
+        await wait_until(pilot, lambda: app.reader.header.shown == 1)
 
 
 async def test_saved_views_apply_from_number_keys(make_app: AppFactory, index: Path) -> None:
@@ -472,15 +485,15 @@ async def test_saved_views_apply_from_number_keys(make_app: AppFactory, index: P
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"sentiment:neutral", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 2)
+        await wait_until(pilot, lambda: app.reader.header.shown == 2)
         await pilot.press("ctrl+s")
         await pilot.press(*"calm", "enter")
-        assert app.state is not None
-        assert [v.name for v in app.state.views()] == ["calm"]
+        assert app.session.state is not None
+        assert [v.name for v in app.session.state.views()] == ["calm"]
         await pilot.press("slash", "ctrl+u", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 6)
+        await wait_until(pilot, lambda: app.reader.header.shown == 6)
         await pilot.press("1")
-        await wait_until(pilot, lambda: app.header.shown == 2)
+        await wait_until(pilot, lambda: app.reader.header.shown == 2)
         titles_ = {command.title for command in app.get_system_commands(app.screen)}
         assert "View: calm" in titles_
 
@@ -496,7 +509,10 @@ async def test_facets_add_a_term_to_the_query(make_app: AppFactory, index: Path)
         assert "AMZN.O" in str(first_ticker.prompt)  # the most frequent ticker comes first
         options.highlighted = 1
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.query_text == "ticker:AMZN.O" and app.header.shown == 2)
+        await wait_until(
+            pilot,
+            lambda: app.session.query_text == "ticker:AMZN.O" and app.reader.header.shown == 2,
+        )
 
 
 async def test_state_survives_a_restart(make_app: AppFactory, index: Path) -> None:
@@ -509,8 +525,8 @@ async def test_state_survives_a_restart(make_app: AppFactory, index: Path) -> No
     again = make_app(index)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, again)
-        assert again.state is not None
-        assert again.state.is_starred("a1a1a1a1a1a1a1a1")
+        assert again.session.state is not None
+        assert again.session.state.is_starred("a1a1a1a1a1a1a1a1")
         await wait_until(pilot, lambda: again.theme == "nord")
 
 
@@ -520,7 +536,12 @@ async def test_empty_index_says_so(make_app: AppFactory, tmp_path: Path) -> None
     app = make_app(empty)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(
-            pilot, lambda: app.cache is not None and not app._building and app.header.status == ""
+            pilot,
+            lambda: (
+                app.session.index is not None
+                and not app.session.building
+                and app.reader.header.status == ""
+            ),
         )
         await pilot.pause(0.2)
         assert "0 articles" in header_text(app)
@@ -544,9 +565,9 @@ async def test_article_view_takes_focus_when_clicked_and_marks_read(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.click(ArticleView, offset=(5, 1))
-        assert focused(app) is app.article_view
-        assert app.state is not None
-        await wait_until(pilot, lambda: app.state.is_read("a1a1a1a1a1a1a1a1"))  # type: ignore[union-attr]
+        assert focused(app) is app.reader.article_view
+        assert app.session.state is not None
+        await wait_until(pilot, lambda: app.session.state.is_read("a1a1a1a1a1a1a1a1"))  # type: ignore[union-attr]
 
 
 async def test_articles_new_since_the_last_run_are_counted_and_marked(
@@ -557,17 +578,22 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
     first = make_app(index)
     async with first.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, first)
-        assert first.header.new == 0
+        assert first.reader.header.new == 0
     article = dict(ARTICLES[0], title="A fresh story", publishDate="2024-12-06T08:00:00Z")
     (index / "008_0000000000000008.txt").write_text(article_text(article))
     again = make_app(index)
     async with again.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, again)
-        await wait_until(pilot, lambda: again.header.new == 1)
+        await wait_until(pilot, lambda: again.reader.header.new == 1)
         assert "1 new" in header_text(again)
-        rows = [again.article_list.row_at(i) for i in range(len(again.article_list.rowids))]
+        rows = [
+            again.reader.article_list.row_at(i)
+            for i in range(len(again.reader.article_list.rowids))
+        ]
         new = [
-            row.title for row in rows if row is not None and row.rowid in again.article_list._new
+            row.title
+            for row in rows
+            if row is not None and row.rowid in again.reader.article_list._new
         ]
         assert new == ["A fresh story"]
 
@@ -585,10 +611,10 @@ async def test_several_paths_open_as_one_index(make_app: AppFactory, tmp_path: P
     app = make_app(combined_root([first, second]))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.header.total == 7
+        assert app.reader.header.total == 7
         assert current_title(app) == "From the second folder"
-        assert app.current_article is not None
-        assert app.current_article.path == "second/009_0000000000000009.txt"
+        assert app.reader.current_article is not None
+        assert app.reader.current_article.path == "second/009_0000000000000009.txt"
 
 
 async def test_a_first_build_relists_as_batches_arrive_and_a_warm_scan_does_not(
@@ -600,16 +626,17 @@ async def test_a_first_build_relists_as_batches_arrive_and_a_warm_scan_does_not(
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        before = app._generation
-        app.post_message(messages.BuildProgress(RefreshProgress("scanning", 3, None, 0, 0, 0)))
+        before = app.session.generation
+        step = RefreshProgress("scanning", 3, None, 0, 0, 0)
+        app.reader.post_message(messages.BuildProgress(step))
         await pilot.pause(0.1)
-        assert app._generation == before  # a warm start's scan changes nothing on screen
-        app._was_built = False  # as during a first build
-        app._last_progress_select = 0.0
-        app.post_message(messages.BuildProgress(RefreshProgress("reading", 2, 6, 0, 0, 0)))
+        assert app.session.generation == before  # a warm start's scan changes nothing on screen
+        app.session.was_built = False  # as during a first build
+        step = RefreshProgress("reading", 2, 6, 0, 0, 0)
+        app.reader.post_message(messages.BuildProgress(step))
         await pilot.pause(0.1)
-        assert app._generation == before + 1
-        assert app.header.status == "reading…"
+        assert app.session.generation == before + 1
+        assert app.reader.header.status == "reading…"
 
 
 async def test_keys_typed_right_after_slash_go_to_the_query(

@@ -68,14 +68,16 @@ async def test_hostile_titles_render_as_literal_text_and_clicks_run_nothing(
     app.run_action = record  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_loaded(pilot, app)
-        titles = [row.title for row in app.article_list._row_source(app.article_list.rowids)]
+        titles = [
+            row.title for row in app.reader.article_list._row_source(app.reader.article_list.rowids)
+        ]
         assert "[@click=app.quit]x[/]" in titles
         assert "[ @click=app.quit] click me" in titles
         assert any("[b]not bold[/b]" in title for title in titles)
 
         for row in range(len(titles)):
             await pilot.click(ArticleList, offset=(40, row))
-            await wait_until(pilot, lambda: app.current_article is not None)
+            await wait_until(pilot, lambda: app.reader.current_article is not None)
             await pilot.click("#article-title", offset=(3, 0))
             await pilot.click("#article-body", offset=(2, 0))
             await pilot.click("#article-summary", offset=(2, 0))
@@ -91,7 +93,7 @@ async def test_hostile_titles_render_as_literal_text_and_clicks_run_nothing(
         assert "[@click=app.bell]js link[/]" in body
         assert "[red]src[/red]" in plain(app, "#sidebar-body")
         assert "[i]summary[/i]" in str(
-            app.article_view.query_one("#article-summary", Static).visual
+            app.reader.article_view.query_one("#article-summary", Static).visual
         )
 
         await pilot.press("o", "y")

@@ -40,7 +40,9 @@ async def _ready(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, TickertapeApp)
     await wait_loaded(pilot, app)
-    await wait_until(pilot, lambda: app.header.warnings == 1 and bool(app.ticker_stats))
+    await wait_until(
+        pilot, lambda: app.reader.header.warnings == 1 and bool(app.reader.ticker_stats)
+    )
     app.clear_notifications()
     await pilot.pause(0.1)
 
@@ -74,7 +76,9 @@ async def _filtered(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, TickertapeApp)
     await pilot.press("slash", *"ticker:AMZN", "enter")
-    await wait_until(pilot, lambda: app.header.shown == 2 and app.current_article is not None)
+    await wait_until(
+        pilot, lambda: app.reader.header.shown == 2 and app.reader.current_article is not None
+    )
     app.clear_notifications()
     await pilot.pause(0.2)
 

@@ -18,10 +18,10 @@ from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.query_bar import QueryInput
 
 if TYPE_CHECKING:
-    from tickertape.ui.app import TickertapeApp
+    from tickertape.ui.screens.reader import ReaderScreen
 
 # Actions the palette already offers itself, or offers better by name.
-NOT_IN_PALETTE = ("quit", "command_palette", "apply_view")
+NOT_IN_PALETTE = ("app.quit", "app.command_palette", "apply_view")
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
@@ -30,7 +30,7 @@ def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
             yield binding
 
 
-def binding_groups(app_class: type[TickertapeApp]) -> list[tuple[str, list[tuple[str, str]]]]:
+def binding_groups(screen_class: type[ReaderScreen]) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every binding with a description, grouped by where it works."""
 
     def keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
@@ -40,7 +40,7 @@ def binding_groups(app_class: type[TickertapeApp]) -> list[tuple[str, list[tuple
             if not binding.action.startswith("apply_view")  # one line for all nine below
         ]
 
-    anywhere = keys(app_class.BINDINGS)
+    anywhere = keys(screen_class.BINDINGS)
     anywhere.append(("1…9", "Apply saved view 1…9 (all views: command palette)"))
     return [
         ("Anywhere", anywhere),
@@ -50,19 +50,19 @@ def binding_groups(app_class: type[TickertapeApp]) -> list[tuple[str, list[tuple
     ]
 
 
-def reader_commands(app: TickertapeApp) -> Iterator[SystemCommand]:
+def reader_commands(reader: ReaderScreen) -> Iterator[SystemCommand]:
     """The reader's actions and the saved views, as command palette entries."""
-    for binding in _described(app.BINDINGS):
+    for binding in _described(reader.BINDINGS):
         if not binding.action.startswith(NOT_IN_PALETTE):
             action = binding.action
             yield SystemCommand(
                 binding.description,
                 f"{binding.description} (key: {binding.key})",
-                lambda action=action: app.run_action(action),
+                lambda action=action: reader.run_action(action),
             )
     panes: tuple[tuple[str, Callable[[], Widget], Iterable[BindingType]], ...] = (
-        ("list", lambda: app.article_list, ArticleList.BINDINGS),
-        ("article", lambda: app.article_view, ArticleView.BINDINGS),
+        ("list", lambda: reader.article_list, ArticleList.BINDINGS),
+        ("article", lambda: reader.article_view, ArticleView.BINDINGS),
     )
     for where, pane, bindings in panes:
         for binding in _described(bindings):
@@ -71,10 +71,10 @@ def reader_commands(app: TickertapeApp) -> Iterator[SystemCommand]:
                 f"{binding.description} in the {where} (key: {binding.key})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
-    for view in app.state.views() if app.state is not None else []:
+    for view in reader.session.views():
         key = f" (key: {view.slot})" if view.slot else ""
         yield SystemCommand(
             f"View: {view.name}",
             f"Apply the saved query {view.query!r}{key}",
-            lambda view=view: app.apply_view(view.name, view.query),
+            lambda view=view: reader.apply_view(view.name, view.query),
         )

@@ -1,0 +1,416 @@
+"""What the reader shows, with no Textual in it: one index, the user's state, the query.
+
+A :class:`ReaderSession` owns the index handle and the state store, the current query
+(parsed once, when it is set), the sort, the unread-only switch and the saved views,
+and it schedules searches so that the newest request wins. Every method returns plain
+data. The screen calls the slow ones (:meth:`open`, :meth:`refresh`,
+:meth:`serve_searches`, :meth:`load_article`, :meth:`facets`, :meth:`counts`) from
+thread workers; the rest are quick. Tests drive it without a terminal.
+
+Until :meth:`open` has run there is no index: queries give nothing, flags are off.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from tickertape.core.query import Node, QueryError, add_term, compile_query, parse
+from tickertape.core.state import SavedView, StateStore, index_setting
+
+if TYPE_CHECKING:
+    from tickertape.core.article import Article, Problem
+    from tickertape.core.clean import CleanedArticle
+    from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
+
+SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence")
+FIRST_SCREEN: Final = 200
+"""Rows sent ahead of the whole result on the first search, so the list paints at once."""
+UNREAD: Final = "is:unread"
+
+
+@dataclass(slots=True, frozen=True)
+class Opened:
+    """What opening found: notices for the user, and whether the index was built before."""
+
+    notices: list[str]
+    built: bool
+    state_error: Exception | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class SearchResult:
+    """Rowids in display order for request ``generation``; ``total`` is -1 for the first
+    screen sent ahead; ``partial`` while the full-text index is still being built."""
+
+    generation: int
+    rowids: Sequence[int]
+    terms: tuple[str, ...]
+    total: int
+    partial: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Counts:
+    """Figures for the header and the sidebar, counted after a refresh."""
+
+    problems: int
+    ticker_stats: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+    new: set[int] | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class LoadedArticle:
+    """An article read from its file, with its body cleaned for display."""
+
+    rowid: int
+    article: Article
+    cleaned: CleanedArticle
+
+
+@dataclass(slots=True, frozen=True)
+class _Request:
+    generation: int
+    tree: Node | None
+    sort: str
+    reverse: bool
+    first_screen: bool
+
+
+class ReaderSession:
+    """The reader's state over one index (see the module docstring)."""
+
+    def __init__(
+        self, root: Path, *, cache_dir: Path | None = None, state_dir: Path | None = None
+    ) -> None:
+        self.root = root
+        self.index: Index | None = None
+        self.state: StateStore | None = None
+        self.sort_key = "date"
+        self.reverse = False
+        self.unread_only = False
+        self.was_built = True
+        """Whether the cache had been built before this run's refresh began."""
+        self.building = False
+        """Whether a refresh is reading or indexing (its progress is on screen)."""
+        self._cache_dir = cache_dir
+        self._state_dir = state_dir
+        self._text = ""
+        self._tree: Node | None = None
+        self._effective: Node | None = None
+        self._previous_run: float | None = None
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._request: _Request | None = None
+        self._serving = False
+        self._last_progress: tuple[str, int, int, int] = ("", 0, 0, 0)
+        self._last_relist = 0.0
+
+    # -- opening, refreshing, closing --------------------------------------------
+
+    def open(self) -> Opened:
+        """Open the state store and the index's cache (blocking: run it in a worker).
+
+        A state store that cannot be opened leaves the reader working without flags.
+        """
+        from tickertape.core.index import IndexCache
+
+        state_error: Exception | None = None
+        try:
+            self.state = StateStore.open(self._state_dir)
+        except Exception as error:  # the reader still works without state
+            state_error = error
+        notices = list(self.state.notices) if self.state else []
+        state_path = self.state.path if self.state else None
+        self.index = IndexCache.open(self.root, cache_dir=self._cache_dir, state_path=state_path)
+        notices += self.index.notices
+        self.was_built = self.index.is_built()
+        return Opened(notices, self.was_built, state_error)
+
+    def refresh(self, progress: Callable[[RefreshProgress], None]) -> RefreshStats:
+        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile."""
+        from tickertape.core.index import IndexCache
+
+        writer = IndexCache.open(self.root, cache_dir=self._cache_dir)
+        try:
+            return writer.refresh(progress=progress)
+        finally:
+            writer.close()
+
+    def relist_on(self, step: RefreshProgress, now: float) -> bool:
+        """Whether a refresh step should re-run the search (at most every half second).
+
+        A first build fills the list as batches arrive; a refresh of a built cache
+        re-lists only when files were added, changed or removed.
+        """
+        progress = (step.phase, step.added, step.changed, step.removed)
+        changed = progress != self._last_progress
+        if (not self.was_built or changed) and now - self._last_relist > 0.5:
+            self._last_progress = progress
+            self._last_relist = now
+            return True
+        return False
+
+    def refreshed(self, stats: RefreshStats) -> bool:
+        """Record the end of a refresh; whether the list must be selected again."""
+        relist = not self.was_built or bool(stats.added or stats.changed or stats.removed)
+        self.building = False
+        self.was_built = True
+        return relist
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+        if self.state is not None:
+            self.state.close()
+
+    @functools.cached_property
+    def index_key(self) -> str:
+        """The key the state store files this index's history and settings under."""
+        from tickertape.core.paths import index_key
+
+        return index_key(self.root)
+
+    def restore(self) -> tuple[str | None, list[str]]:
+        """Sort (per index) from the last run; returns the saved theme and query history."""
+        if self.state is None:
+            return None, []
+        self._previous_run = self.state.last_opened(self.index_key)
+        sort = self.state.get_setting(index_setting(self.index_key, "sort"))
+        if sort:
+            key, _, direction = sort.partition(":")
+            if key in SORT_CYCLE:
+                self.sort_key = key
+                self.reverse = direction == "reversed"
+        return self.state.get_setting("theme"), self.state.history(self.index_key)
+
+    def remember_theme(self, name: str) -> None:
+        if self.state is not None:
+            self.state.set_setting("theme", name)
+
+    # -- the query, the sort, unread-only ------------------------------------------
+
+    @property
+    def query_text(self) -> str:
+        """The query as the user typed it (trimmed)."""
+        return self._text
+
+    def set_query(self, text: str) -> None:
+        """Make ``text`` the query; raises :class:`QueryError` (and keeps the old one)."""
+        tree = parse(text)
+        self._text, self._tree = text.strip(), tree
+        self._effective = self._narrowed()
+
+    def narrowed_by(self, term: str) -> str:
+        """The query text with ``term`` (``ticker:NVDA``) added, unless it is there."""
+        return add_term(self._text, term)
+
+    def effective_query(self) -> str:
+        """The typed query, narrowed to unread articles when unread-only is on."""
+        if not self.unread_only:
+            return self._text
+        return add_term(self._text, UNREAD) if self._text else UNREAD
+
+    def _narrowed(self) -> Node | None:
+        return parse(self.effective_query()) if self.unread_only else self._tree
+
+    def toggle_unread_only(self) -> bool:
+        self.unread_only = not self.unread_only
+        self._effective = self._narrowed()
+        return self.unread_only
+
+    def has_words(self) -> bool:
+        """Whether the query has words to rank by (relevance needs them)."""
+        return compile_query(self._tree).has_text
+
+    def next_sort(self) -> str:
+        position = SORT_CYCLE.index(self.sort_key) if self.sort_key in SORT_CYCLE else -1
+        return SORT_CYCLE[(position + 1) % len(SORT_CYCLE)]
+
+    def set_sort(self, key: str) -> None:
+        """Sort by ``key``; remembered for the index, except relevance (query-bound)."""
+        self.sort_key = key
+        if key != "relevance":
+            self._remember_sort()
+
+    def toggle_reverse(self) -> None:
+        self.reverse = not self.reverse
+        self._remember_sort()
+
+    def _remember_sort(self) -> None:
+        if self.state is not None:
+            direction = "reversed" if self.reverse else "natural"
+            self.state.set_setting(
+                index_setting(self.index_key, "sort"), f"{self.sort_key}:{direction}"
+            )
+
+    def add_history(self, text: str) -> None:
+        if text.strip() and self.state is not None:
+            self.state.add_history(self.index_key, text.strip())
+
+    # -- searching: the newest request wins ----------------------------------------
+
+    def request_search(self, *, first_screen: bool = False) -> tuple[int, bool]:
+        """Ask for a search of the current query and sort; returns its generation and
+        whether the caller must start :meth:`serve_searches` (none is running).
+
+        Requests made while one runs replace each other; the server takes the newest.
+        """
+        with self._lock:
+            self._generation += 1
+            self._request = _Request(
+                self._generation, self._effective, self.sort_key, self.reverse, first_screen
+            )
+            start = not self._serving
+            self._serving = True
+            return self._generation, start
+
+    @property
+    def generation(self) -> int:
+        """The number of the newest search asked for."""
+        return self._generation
+
+    def is_current(self, generation: int) -> bool:
+        """Whether no newer search was asked for since ``generation``."""
+        return generation == self._generation
+
+    def serve_searches(
+        self, emit: Callable[[SearchResult], object], failed: Callable[[Exception], object]
+    ) -> None:
+        """Run requested searches until none is waiting (blocking: run it in a worker).
+
+        Each result goes to ``emit``; an error goes to ``failed`` and serving goes on.
+        """
+        while True:
+            with self._lock:
+                request, self._request = self._request, None
+                if request is None:
+                    self._serving = False
+                    return
+            try:
+                for result in self._run(request):
+                    emit(result)
+            except Exception as error:  # report it and keep serving newer requests
+                failed(error)
+
+    def search(self) -> SearchResult:
+        """The current query's whole result, now (blocking)."""
+        generation, _ = self.request_search()
+        with self._lock:
+            request, self._request = self._request, None
+            self._serving = False
+        results = list(self._run(request)) if request is not None else []
+        return results[-1] if results else SearchResult(generation, (), (), 0)
+
+    def _run(self, request: _Request) -> list[SearchResult]:
+        index = self.index
+        if index is None:
+            return []
+        compiled = compile_query(request.tree)
+        sort, reverse = request.sort, request.reverse
+        results = []
+        if request.first_screen:
+            head = index.select(compiled, sort=sort, reverse=reverse, limit=FIRST_SCREEN)
+            results.append(SearchResult(request.generation, head, compiled.terms, -1))
+        rowids = index.select(compiled, sort=sort, reverse=reverse)
+        partial = compiled.has_text and not index.fts_ready()
+        total = index.count()
+        results.append(SearchResult(request.generation, rowids, compiled.terms, total, partial))
+        return results
+
+    # -- rows, articles, flags -----------------------------------------------------
+
+    def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
+        """The list rows of ``rowids`` (none before the index is open)."""
+        return self.index.rows(rowids) if self.index is not None else []
+
+    def flags(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        """``(read, starred)`` by article id (none without a state store)."""
+        return self.state.flags_for(ids) if self.state is not None else {}
+
+    def count(self) -> int:
+        return self.index.count() if self.index is not None else 0
+
+    def load_article(self, rowid: int) -> LoadedArticle | None:
+        """The article at ``rowid`` read from its file, its body cleaned (blocking)."""
+        if self.index is None:
+            return None
+        from tickertape.core.clean import clean_html
+
+        article = self.index.load_article(rowid)
+        return LoadedArticle(rowid, article, clean_html(article.content))
+
+    def toggle_star(self, article_id: str) -> bool | None:
+        """Flip the starred flag; the new value, or None without a state store."""
+        return self.state.toggle_starred(article_id) if self.state is not None else None
+
+    def toggle_read(self, article_id: str) -> bool | None:
+        """Flip the read flag; the new value, or None without a state store."""
+        return self.state.toggle_read(article_id) if self.state is not None else None
+
+    def mark_read(self, article_id: str) -> bool:
+        """Mark an article read; whether that changed anything."""
+        if self.state is None or self.state.is_read(article_id):
+            return False
+        self.state.set_read([article_id], True)
+        return True
+
+    # -- views ------------------------------------------------------------------------
+
+    def views(self) -> list[SavedView]:
+        return self.state.views() if self.state is not None else []
+
+    def save_view(self, name: str) -> SavedView | None:
+        """Save the current query under ``name`` (None without a state store)."""
+        return self.state.save_view(name, self._text) if self.state is not None else None
+
+    def view_on(self, slot: int) -> SavedView | None:
+        return next((view for view in self.views() if view.slot == slot), None)
+
+    # -- aggregates -------------------------------------------------------------------
+
+    def facets(self) -> Facets | None:
+        """Facets of the current result (blocking)."""
+        if self.index is None:
+            return None
+        return self.index.facets(compile_query(self._effective))
+
+    def unread(self) -> int:
+        """How many articles are unread (blocking)."""
+        if self.index is None:
+            return 0
+        return len(self.index.select(compile_query(parse(UNREAD))))
+
+    def problems(self) -> list[Problem]:
+        return self.index.problems() if self.index is not None else []
+
+    def counts(self) -> Counts:
+        """Problems, ticker figures and the articles new since the last run
+        (blocking); this run is then recorded, so what it showed is not new next time."""
+        index = self.index
+        if index is None:
+            return Counts(0)
+        new: set[int] | None = None
+        if self._previous_run is not None:
+            added = index.added_since(self._previous_run)
+            new = added if len(added) < index.count() else None  # a rebuilt cache is not news
+        if self.state is not None:
+            self.state.mark_opened(self.index_key, time.time())
+        return Counts(len(index.problems()), index.ticker_stats(), new)
+
+
+__all__ = [
+    "FIRST_SCREEN",
+    "SORT_CYCLE",
+    "Counts",
+    "LoadedArticle",
+    "Opened",
+    "QueryError",
+    "ReaderSession",
+    "SearchResult",
+]

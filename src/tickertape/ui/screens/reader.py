@@ -1,0 +1,635 @@
+"""The reader screen: header, list pane, article view, sidebar and footer over one index.
+
+What it shows comes from a :class:`~tickertape.session.ReaderSession`; everything slow
+(opening and refreshing the cache, searching, reading an article's body from its file,
+counting) runs in thread workers that post messages back. The list paints from the
+cache before any file is re-scanned.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar
+
+from tickertape.core.links import check_link
+from tickertape.core.query import QueryError
+from tickertape.session import ReaderSession
+from tickertape.ui import messages
+from tickertape.ui.clipboard import copy_with_fallback
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader
+from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.header import IndexHeader
+from tickertape.ui.widgets.query_bar import QueryBar
+from tickertape.ui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
+    from textual.worker import Worker
+
+    from tickertape.core.article import Article
+    from tickertape.core.clean import CleanedArticle
+    from tickertape.core.index import ArticleRow, RefreshProgress
+    from tickertape.ui.screens.links import LinkChoice, LinkEntry
+
+M = TypeVar("M", bound=Message)
+
+
+def _unless_exiting(
+    handler: Callable[[ReaderScreen, M], None],
+) -> Callable[[ReaderScreen, M], None]:
+    """Drop a worker's message that arrives after the app began to exit.
+
+    Workers finish on their own time; once the screen is being torn down there is
+    nothing left to update.
+    """
+
+    @functools.wraps(handler)
+    def guarded(screen: ReaderScreen, message: M) -> None:
+        if not screen.app._exit:
+            handler(screen, message)
+
+    return guarded
+
+
+class ReaderScreen(Screen[None]):
+    """The list of articles, the one being read and what is known of it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        # A priority binding runs before the key is handed to the focused widget, so the
+        # keys typed right after "/" (already queued) reach the query bar, not the list.
+        Binding("slash", "search", "Search", priority=True, id="app.search"),
+        Binding("s", "cycle_sort", "Sort", id="app.sort"),
+        Binding("r", "reverse", "Reverse", show=False, id="app.reverse"),
+        Binding("R", "sort_relevance", "Sort by relevance", show=False, id="app.relevance"),
+        Binding("t", "facets", "Facets", id="app.facets"),
+        Binding("m", "toggle_read", "Read/unread", show=False, id="app.read"),
+        Binding("asterisk", "toggle_star", "Star", id="app.star"),
+        Binding("u", "unread_only", "Unread only", show=False, id="app.unread"),
+        Binding("ctrl+s", "save_view", "Save view", show=False, id="app.save_view"),
+        *(
+            Binding(str(n), f"apply_view({n})", f"View {n}", show=False, id=f"app.view{n}")
+            for n in range(1, 10)
+        ),
+        Binding("o", "open_link", "Open", id="app.open"),
+        Binding("y", "copy_link", "Copy link", show=False, id="app.copy"),
+        Binding("l", "links", "Links", id="app.links"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
+        Binding("w", "warnings", "Warnings", show=False, id="app.warnings"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "app.command_palette", "Commands", show=False, id="app.commands"),
+    ]
+
+    def __init__(
+        self, session: ReaderSession, *, index_name: str, clock: Callable[[], datetime]
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.index_name = index_name
+        self.clock = clock
+        self.terms: tuple[str, ...] = ()
+        self.ticker_stats: dict[str, tuple[int, float | None]] = {}
+        self.current_article: Article | None = None
+        self.current_cleaned: CleanedArticle | None = None
+        self._loaded_rowid: int | None = None
+        self._refresh_after_paint = False
+
+    # -- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield IndexHeader(id="header")
+        yield ProgressBar(id="build-progress", show_eta=False)
+        yield QueryBar(id="query-bar")
+        with Vertical(id="list-pane"):
+            yield ListHeader(id="list-header")
+            yield ArticleList(
+                self.session.rows, self.session.flags, clock=self.clock, id="article-list"
+            )
+        with Horizontal(id="detail"):
+            yield ArticleView(id="article-view")
+            yield Sidebar(id="sidebar")
+        yield Footer()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def header(self) -> IndexHeader:
+        return self.query_one(IndexHeader)
+
+    @property
+    def query_bar(self) -> QueryBar:
+        return self.query_one(QueryBar)
+
+    @property
+    def progress_bar(self) -> ProgressBar:
+        return self.query_one("#build-progress", ProgressBar)
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < 100, "-narrow")
+        self.header.index_name = self.index_name
+        self.header.status = "opening…"
+        self.progress_bar.display = False
+        self.query_bar.display = False
+        self.article_view.show_placeholder("Opening the index…")
+        self.article_list.focus()
+        self._open_index()
+
+    # -- opening and refreshing ----------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_index(self) -> None:
+        self.post_message(messages.SessionOpened(self.session.open()))
+
+    @_unless_exiting
+    def on_session_opened(self, event: messages.SessionOpened) -> None:
+        opened = event.opened
+        if opened.state_error is not None:
+            self.notify_failure("open the state store", opened.state_error)
+        for notice in opened.notices:
+            self.notify(notice, title="tickertape", severity="warning", markup=False)
+        self._restore_settings()
+        if opened.built:
+            # Paint from the cache first; the refresh (a scan of every file) waits for
+            # that paint so it does not compete with it.
+            self.header.total = self.session.count()
+            self._refresh_after_paint = True
+            self._search(first_screen=True)
+        else:
+            self._refresh_index()
+
+    def _restore_settings(self) -> None:
+        """Theme (global), sort and query history (per index) from the last run."""
+        if self.session.state is None:
+            return
+        theme, history = self.session.restore()
+        self.query_bar.set_history(history)
+        self.post_message(messages.ThemeRestored(theme))
+        list_header = self.query_one(ListHeader)
+        list_header.sort_key = self.session.sort_key
+        list_header.reverse = self.session.reverse
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_index(self) -> None:
+        stats = self.session.refresh(self._post_progress)
+        self.post_message(messages.RefreshFinished(stats))
+
+    def _post_progress(self, step: RefreshProgress) -> None:
+        self.post_message(messages.BuildProgress(step))
+
+    @_unless_exiting
+    def on_build_progress(self, event: messages.BuildProgress) -> None:
+        step = event.progress
+        if step.phase == "done":
+            return
+        self.header.status = f"{step.phase}…"
+        if step.phase == "scanning" and self.session.was_built:
+            return  # a warm start's scan is quick: no bar, nothing to re-list yet
+        self.session.building = True
+        bar = self.progress_bar
+        bar.display = True
+        bar.update(total=step.total, progress=step.done)
+        if self.session.relist_on(step, time.monotonic()):
+            self._search()
+
+    @_unless_exiting
+    def on_refresh_finished(self, event: messages.RefreshFinished) -> None:
+        self.progress_bar.display = False
+        self.header.status = ""
+        if self.session.refreshed(event.stats):
+            self.article_list.invalidate_rows()
+            self._search()
+        self._count()
+        self._count_unread()
+
+    @work(thread=True, exclusive=True, group="ticker-stats", exit_on_error=False)
+    def _count(self) -> None:
+        self.post_message(messages.CountsReady(self.session.counts()))
+
+    @_unless_exiting
+    def on_counts_ready(self, event: messages.CountsReady) -> None:
+        counts = event.counts
+        self.ticker_stats = counts.ticker_stats
+        if self.current_article is not None:
+            self.query_one(Sidebar).show_article(
+                self.current_article, self.ticker_stats, now=self.clock()
+            )
+        self.header.warnings = counts.problems
+        if counts.new is not None:
+            self.header.new = len(counts.new)
+            self.article_list.set_new(counts.new)
+
+    # -- searching and sorting ----------------------------------------------
+
+    def _search(self, *, first_screen: bool = False) -> None:
+        """Ask for the current query and sort; the newest request wins (see the session)."""
+        if self.session.index is None:
+            return
+        _, start = self.session.request_search(first_screen=first_screen)
+        if start:
+            self._run_searches()
+
+    @work(thread=True, group="search", exit_on_error=False)
+    def _run_searches(self) -> None:
+        self.session.serve_searches(
+            lambda result: self.post_message(messages.ResultReady(result)),
+            lambda error: self.post_message(messages.WorkFailed("search", error)),
+        )
+
+    @_unless_exiting
+    def on_result_ready(self, event: messages.ResultReady) -> None:
+        result = event.result
+        if not self.session.is_current(result.generation):
+            return
+        if self._refresh_after_paint:
+            self._refresh_after_paint = False
+            self.call_after_refresh(self._refresh_index)
+        article_list = self.article_list
+        article_list.set_rowids(result.rowids, keep=article_list.current_rowid)
+        article_list.set_highlight(result.terms)
+        if result.terms != self.terms:
+            self.terms = result.terms
+            if self.current_article is not None and self.current_cleaned is not None:
+                self.article_view.show_article(
+                    self.current_article, self.current_cleaned, self.terms
+                )
+        self._show_counts(result.total, len(result.rowids), partial=result.partial)
+        if not result.rowids:
+            self._show_empty()
+
+    def _show_counts(self, total: int, shown: int, *, partial: bool) -> None:
+        if total >= 0:
+            self.header.total = total
+            self.header.status = "" if not self.session.building else self.header.status
+        self.header.shown = shown
+        bar = self.query_bar
+        if partial:
+            bar.show_error("Still indexing the text: word matches so far only", warning=True)
+        elif bar.showing_warning:
+            bar.show_error(None)
+        self.header.filtered = bool(self.session.effective_query().strip())
+        self.header.query_text = self.session.query_text
+
+    def _show_empty(self) -> None:
+        self.current_article = None
+        self._loaded_rowid = None
+        if self.session.count() == 0 and not self.session.building:
+            self.article_view.show_placeholder("This index has no articles.")
+        else:
+            self.article_view.show_placeholder("No article matches the query.")
+        self.query_one(Sidebar).clear()
+
+    def action_cycle_sort(self) -> None:
+        self._set_sort(self.session.next_sort())
+
+    def action_reverse(self) -> None:
+        self.session.toggle_reverse()
+        self.query_one(ListHeader).reverse = self.session.reverse
+        self._search()
+
+    def _set_sort(self, key: str) -> None:
+        self.session.set_sort(key)
+        self.query_one(ListHeader).sort_key = key
+        self.notify(f"Sorted by {key}", timeout=1.5, markup=False)
+        self._search()
+
+    @on(ListHeader.SortClicked)
+    def _sort_clicked(self, event: ListHeader.SortClicked) -> None:
+        if event.key == self.session.sort_key:
+            self.action_reverse()
+        else:
+            self._set_sort(event.key)
+
+    def action_sort_relevance(self) -> None:
+        if not self.session.has_words():
+            self.notify("Relevance needs words in the query", severity="warning", markup=False)
+            return
+        self._set_sort("relevance")
+
+    # -- the query bar ------------------------------------------------------
+
+    def action_search(self) -> None:
+        focused = self.app.focused
+        if isinstance(focused, Input):
+            focused.insert_text_at_cursor("/")  # a "/" typed into a query or a name
+            return
+        if self.app.screen is not self:
+            return  # a dialog is open: "/" means nothing there
+        bar = self.query_bar
+        bar.display = True
+        bar.input.value = self.session.query_text
+        self.set_focus(bar.input)  # now, not after a refresh as focus() does
+
+    @on(QueryBar.Changed)
+    def _query_changed(self, event: QueryBar.Changed) -> None:
+        self._apply_query(event.text)
+
+    @on(QueryBar.Submitted)
+    def _query_submitted(self, event: QueryBar.Submitted) -> None:
+        self._apply_query(event.text)
+        self.session.add_history(event.text)
+        self.article_list.focus()
+
+    @on(QueryBar.Left)
+    def _query_left(self) -> None:
+        if not self.session.query_text:
+            self.query_bar.display = False
+        self.article_list.focus()
+
+    def _apply_query(self, text: str) -> None:
+        try:
+            self.session.set_query(text)
+        except QueryError as error:
+            self.query_bar.show_error(str(error))
+            return
+        self.query_bar.show_error(None)
+        self._search()
+
+    def set_query(self, text: str) -> None:
+        """Replace the query (from a ticker click or a view) and show it in the bar."""
+        bar = self.query_bar
+        bar.display = True
+        with bar.input.prevent(bar.input.Changed):
+            bar.input.value = text
+        self._apply_query(text)
+
+    def filter_by_ticker(self, ticker: str) -> None:
+        self.set_query(self.session.narrowed_by(f"ticker:{ticker}"))
+        self.notify(f"Filtered by ticker {ticker}", timeout=2, markup=False)
+        self.article_list.focus()
+
+    # -- the selected article -----------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        if event.rowid is None:
+            self._show_empty()
+            return
+        if event.rowid != self._loaded_rowid:
+            self._load_article(event.rowid)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _load_article(self, rowid: int) -> None:
+        loaded = self.session.load_article(rowid)
+        if loaded is not None:
+            self.post_message(messages.ArticleLoaded(loaded))
+
+    @_unless_exiting
+    def on_article_loaded(self, event: messages.ArticleLoaded) -> None:
+        loaded = event.loaded
+        if loaded.rowid != self.article_list.current_rowid:
+            return
+        self._loaded_rowid = loaded.rowid
+        self.current_article = loaded.article
+        self.current_cleaned = loaded.cleaned
+        self.article_view.show_article(loaded.article, loaded.cleaned, self.terms)
+        self.query_one(Sidebar).show_article(loaded.article, self.ticker_stats, now=self.clock())
+        if self.article_view.has_focus:
+            self._mark_current_read()
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        self.article_view.focus()
+
+    @on(ArticleView.Focused)
+    def _reading(self) -> None:
+        self._mark_current_read()
+
+    def _mark_current_read(self) -> None:
+        """Opening an article marks it read; merely moving over it does not."""
+        article = self.current_article
+        if article is not None and self.session.mark_read(article.id):
+            self.article_list.invalidate_rows()
+            self._count_unread()
+
+    @on(ArticleView.Leave)
+    def _leave_article(self) -> None:
+        self.article_list.focus()
+
+    @on(ArticleView.Step)
+    def _step(self, event: ArticleView.Step) -> None:
+        article_list = self.article_list
+        article_list.set_cursor(article_list.cursor + event.delta)
+
+    @on(ArticleView.TickerChosen)
+    def _ticker_chosen(self, event: ArticleView.TickerChosen) -> None:
+        self.filter_by_ticker(event.ticker)
+
+    @on(ArticleView.LinkChosen)
+    def _link_chosen(self, event: ArticleView.LinkChosen) -> None:
+        cleaned = self.current_cleaned
+        if cleaned is not None and 0 < event.number <= len(cleaned.links):
+            self.open_checked(cleaned.links[event.number - 1])
+
+    # -- links --------------------------------------------------------------
+
+    def open_checked(self, url: str) -> None:
+        """Open ``url`` in the browser if the link check allows it; say what happened."""
+        check = check_link(url)
+        if not check.ok:
+            self.notify(f"Not opened: {check.reason}", severity="warning", markup=False)
+            return
+        self.app.open_url(check.url)
+        self.notify(f"Opening {check.url}", markup=False)
+
+    def copy_checked(self, url: str) -> None:
+        """Copy ``url`` if the link check allows it; say what happened."""
+        check = check_link(url)
+        if not check.ok:
+            self.notify(f"Not copied: {check.reason}", severity="warning", markup=False)
+            return
+        copy_with_fallback(self.app, check.url)
+        self.notify(f"Copied {check.url}", markup=False)
+
+    def _selected_row(self) -> ArticleRow | None:
+        """The row under the cursor (its id and link need no wait for the body)."""
+        row = self.article_list.current_row()
+        if row is None:
+            self.notify("No article selected", severity="warning", markup=False)
+        return row
+
+    def action_open_link(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.open_checked(row.link)
+
+    def action_copy_link(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.copy_checked(row.link)
+
+    def link_entries(self) -> list[LinkEntry]:
+        if self.current_article is None:
+            return []
+        from tickertape.ui.screens.links import link_entries
+
+        return link_entries(self.current_article, self.current_cleaned)
+
+    def action_links(self) -> None:
+        if self.current_article is None:
+            self.notify("No article selected", severity="warning", markup=False)
+            return
+        from tickertape.ui.screens.links import LinkListScreen
+
+        self.app.push_screen(LinkListScreen(self.link_entries()), self._link_chosen_from_list)
+
+    def _link_chosen_from_list(self, choice: LinkChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "ticker":
+            self.filter_by_ticker(choice.value)
+        elif choice.action == "copy":
+            self.copy_checked(choice.value)
+        else:
+            self.open_checked(choice.value)
+
+    # -- read, starred, views -----------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        read = self.session.toggle_read(row.id)
+        if read is None:
+            return
+        self.notify("Marked read" if read else "Marked unread", timeout=1.5, markup=False)
+        self.article_list.invalidate_rows()
+        self._count_unread()
+
+    def action_toggle_star(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        starred = self.session.toggle_star(row.id)
+        if starred is None:
+            return
+        self.notify("Starred" if starred else "Unstarred", timeout=1.5, markup=False)
+        self.article_list.invalidate_rows()
+
+    def action_unread_only(self) -> None:
+        unread_only = self.session.toggle_unread_only()
+        self.notify(
+            "Showing unread articles only" if unread_only else "Showing all articles",
+            timeout=1.5,
+            markup=False,
+        )
+        self._search()
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def _count_unread(self) -> None:
+        if self.session.index is not None:
+            self.post_message(messages.UnreadCounted(self.session.unread()))
+
+    @_unless_exiting
+    def on_unread_counted(self, event: messages.UnreadCounted) -> None:
+        self.header.unread = event.count
+
+    def action_save_view(self) -> None:
+        from tickertape.ui.screens.save_view import SaveViewScreen
+
+        self.app.push_screen(SaveViewScreen(self.session.query_text), self._save_view)
+
+    def _save_view(self, name: str | None) -> None:
+        view = self.session.save_view(name) if name else None
+        if view is not None:
+            key = f"key {view.slot}" if view.slot else "the command palette"
+            self.notify(f"Saved view {view.name!r} on {key}", markup=False)
+
+    def action_apply_view(self, slot: int) -> None:
+        view = self.session.view_on(slot)
+        if view is None:
+            self.notify(
+                f"No view on key {slot} (ctrl+s saves one)", severity="warning", markup=False
+            )
+            return
+        self.apply_view(view.name, view.query)
+
+    def apply_view(self, name: str, query: str) -> None:
+        self.set_query(query)
+        self.notify(f"View {name}", timeout=1.5, markup=False)
+        self.article_list.focus()
+
+    # -- facets, panes, help, warnings --------------------------------------
+
+    def action_facets(self) -> None:
+        self._load_facets()
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _load_facets(self) -> None:
+        facets = self.session.facets()
+        if facets is None:
+            return
+        groups = [
+            ("tickers", facets.tickers),
+            ("sources", facets.sources),
+            ("sentiments", facets.sentiments),
+            ("languages", facets.languages),
+        ]
+        from tickertape.ui.screens.facets import FacetsScreen
+
+        self.app.call_from_thread(self.app.push_screen, FacetsScreen(groups), self._facet_chosen)
+
+    def _facet_chosen(self, term: str | None) -> None:
+        if term:
+            self.set_query(self.session.narrowed_by(term))
+            self.article_list.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
+    def action_warnings(self) -> None:
+        self._show_warnings()
+
+    @work(thread=True, exclusive=True, group="warnings", exit_on_error=False)
+    def _show_warnings(self) -> None:
+        problems = self.session.problems()
+        from tickertape.ui.screens.warnings import WarningsScreen
+
+        self.app.call_from_thread(self.app.push_screen, WarningsScreen(problems))
+
+    def action_help(self) -> None:
+        from tickertape.core.query import QUERY_HELP
+        from tickertape.ui.commands import binding_groups
+        from tickertape.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(binding_groups(type(self)), QUERY_HELP))
+
+    # -- errors -------------------------------------------------------------
+
+    def notify_failure(self, what: str, error: BaseException) -> None:
+        self.notify(f"Could not {what}: {error}", severity="error", markup=False, timeout=8)
+
+    @_unless_exiting
+    def on_work_failed(self, event: messages.WorkFailed) -> None:
+        self.notify_failure(event.what, event.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.state == WorkerState.ERROR and worker.error is not None:
+            self.notify(
+                f"{worker.name or 'background work'} failed: {worker.error}",
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
