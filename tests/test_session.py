@@ -186,3 +186,21 @@ def test_before_opening_there_is_nothing_to_show(tmp_path: Path) -> None:
     assert reader.flags(["x"]) == {}
     assert reader.toggle_star("x") is None
     assert reader.facets() is None
+
+
+def test_flag_writes_run_in_order_off_the_callers_thread_and_close_waits(
+    session: ReaderSession,
+) -> None:
+    import threading
+
+    first = session.rows(session.search().rowids)[0]
+    seen: list[tuple[bool | None, str]] = []
+
+    def done(value: bool | None) -> None:
+        seen.append((value, threading.current_thread().name))
+
+    for _ in range(3):
+        session.write_later(lambda: session.toggle_star(first.id), done, _raise)
+    session.close()  # waits for the three writes
+    assert [value for value, _ in seen] == [True, False, True]
+    assert all(name.startswith("flags") for _, name in seen)

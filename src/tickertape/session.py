@@ -5,7 +5,9 @@ A :class:`ReaderSession` owns the index handle and the state store, the current 
 and it schedules searches so that the newest request wins. Every method returns plain
 data. The screen calls the slow ones (:meth:`open`, :meth:`refresh`,
 :meth:`serve_searches`, :meth:`load_article`, :meth:`facets`, :meth:`counts`) from
-thread workers; the rest are quick. Tests drive it without a terminal.
+thread workers; :meth:`write_later` runs flag writes in order on a thread of the
+session's own (a write may wait seconds for another process's lock), and
+:meth:`close` lets them finish. The rest are quick. Tests drive it without a terminal.
 
 Until :meth:`open` has run there is no index: queries give nothing, flags are off.
 """
@@ -16,9 +18,10 @@ import functools
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from tickertape.core.query import Node, QueryError, add_term, compile_query, parse
 from tickertape.core.state import SavedView, StateStore, index_setting
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from tickertape.core.article import Article, Problem
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
+
+T = TypeVar("T")
 
 SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence")
 FIRST_SCREEN: Final = 200
@@ -110,6 +115,7 @@ class ReaderSession:
         self._serving = False
         self._last_progress: tuple[str, int, int, int] = ("", 0, 0, 0)
         self._last_relist = 0.0
+        self._writer: ThreadPoolExecutor | None = None
 
     # -- opening, refreshing, closing --------------------------------------------
 
@@ -164,6 +170,10 @@ class ReaderSession:
         return relist
 
     def close(self) -> None:
+        """Finish the flag writes asked for, then close the index and the state."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
         if self.index is not None:
             self.index.close()
         if self.state is not None:
@@ -344,6 +354,25 @@ class ReaderSession:
 
         article = self.index.load_article(rowid)
         return LoadedArticle(rowid, article, clean_html(article.content))
+
+    def write_later(
+        self, write: Callable[[], T], done: Callable[[T], object],
+        failed: Callable[[Exception], object],
+    ) -> Future[None]:  # fmt: skip
+        """Run ``write`` (a flag change) on the session's writer thread, after the ones
+        asked for before; ``done`` gets its result there, ``failed`` its error."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flags")
+
+        def run() -> None:
+            try:
+                result = write()
+            except Exception as error:
+                failed(error)
+            else:
+                done(result)
+
+        return self._writer.submit(run)
 
     def toggle_star(self, article_id: str) -> bool | None:
         """Flip the starred flag; the new value, or None without a state store."""

@@ -637,3 +637,34 @@ def test_schema_version_is_recorded(cache: IndexCache) -> None:
     finally:
         conn.close()
     assert version == str(SCHEMA_VERSION)
+
+
+def test_rows_are_served_while_a_search_holds_the_query_connection(cache: IndexCache) -> None:
+    """The list pages in rows from a connection of its own: a long search (here, a
+    thread holding the query lock) never makes the screen wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rowids = list(cache.select(sort="title"))
+    holding, release = threading.Event(), threading.Event()
+
+    def long_search() -> None:
+        with cache._lock:
+            holding.set()
+            release.wait()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        search = pool.submit(long_search)
+        holding.wait()
+        try:
+            rows = pool.submit(cache.rows, rowids).result(timeout=60)  # a hang guard only
+            article = pool.submit(cache.load_article, rowids[0]).result(timeout=60)
+        finally:
+            release.set()
+        search.result()
+    assert [row.title for row in rows] == [
+        "banks slump on rates",
+        "Nvidia chips lift markets",
+        "Oil steady",
+        "Undated note",
+    ]
+    assert article.title == "banks slump on rates"

@@ -453,6 +453,28 @@ def test_threads_sharing_one_store(store: StateStore) -> None:
     assert store.starred_ids() == set()
 
 
+def test_flags_are_read_while_a_write_waits_for_another_process(store: StateStore) -> None:
+    """The list reads flags for every page it paints; a toggle waiting for another
+    process's write lock must not hold that up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store.set_starred(["before"])
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another tickertape is writing
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            waiting = pool.submit(store.toggle_starred, "after")
+            try:
+                flags = pool.submit(store.flags_for, ["before"]).result(timeout=60)  # hang guard
+            finally:
+                other.execute("COMMIT")
+            assert waiting.result() is True
+    finally:
+        other.close()
+    assert flags == {"before": (False, True)}
+    assert store.is_starred("after")
+
+
 # -- the cache's view of the flags -------------------------------------------------
 
 

@@ -468,9 +468,9 @@ async def test_star_and_read_toggles_and_unread_only(make_app: AppFactory, index
         assert app.session.state is not None
         first = app.reader.current_article.id  # type: ignore[union-attr]
         await pilot.press("asterisk")
-        assert app.session.state.is_starred(first)
+        await wait_until(pilot, lambda: app.session.state.is_starred(first))  # type: ignore[union-attr]
         await pilot.press("m")
-        assert app.session.state.is_read(first)
+        await wait_until(pilot, lambda: app.session.state.is_read(first))  # type: ignore[union-attr]
         await wait_until(pilot, lambda: app.reader.header.unread == 5)
         await pilot.press("u")
         await wait_until(pilot, lambda: app.reader.header.shown == 5)

@@ -272,6 +272,10 @@ class StateStore:
     ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.Lock()
+        # Flags are read for every page of the list, on the UI thread: a connection of
+        # their own (WAL) never waits for a write in progress on the other one.
+        self._flags_conn: sqlite3.Connection | None = None
+        self._flags_lock = threading.Lock()
         self._scratch_dir = scratch_dir
         self.path = path
         self.notices = notices
@@ -325,10 +329,11 @@ class StateStore:
 
     def close(self) -> None:
         """Close the connection (idempotent); a session-only store also deletes its file."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        with self._lock, self._flags_lock:
+            for conn in (self._conn, self._flags_conn):
+                if conn is not None:
+                    conn.close()
+            self._conn = self._flags_conn = None
             if self._scratch_dir is not None:
                 shutil.rmtree(self._scratch_dir, ignore_errors=True)
                 self._scratch_dir = None
@@ -354,6 +359,19 @@ class StateStore:
                 raise StateError("the state store is closed")
             try:
                 yield self._conn
+            except sqlite3.Error as error:
+                raise StateError(f"state database: {error}") from error
+
+    @contextlib.contextmanager
+    def _flags_reader(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reading flags, opened when first needed."""
+        with self._flags_lock:
+            if self._conn is None:
+                raise StateError("the state store is closed")
+            try:
+                if self._flags_conn is None:
+                    self._flags_conn = connect(self.path, busy_timeout_s=BUSY_TIMEOUT_S)
+                yield self._flags_conn
             except sqlite3.Error as error:
                 raise StateError(f"state database: {error}") from error
 
@@ -437,7 +455,7 @@ class StateStore:
         unique = list(result)
         if not unique:
             return result
-        with self._read() as conn, read_transaction(conn):
+        with self._flags_reader() as conn, read_transaction(conn):
             for chunk in _chunks(unique):
                 rows = conn.execute(_flags_in(len(chunk)), tuple(chunk))
                 for article_id, read, starred in rows:

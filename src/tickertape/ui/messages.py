@@ -68,6 +68,15 @@ class ArticleLoaded(Message):
 
 
 @dataclass
+class FlagChanged(Message):
+    """A flag was written off the UI thread: ``flag`` is "read", "starred" or "opened"
+    (marked read by opening); ``value`` the new value (None without a state store)."""
+
+    flag: str
+    value: bool | None
+
+
+@dataclass
 class WorkFailed(Message):
     """A worker failed; the message says what could not be done."""
 

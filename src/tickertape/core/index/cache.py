@@ -10,11 +10,14 @@ This class owns the connection and its lock and delegates the work to the module
 beside it (``build``, ``select``, ``rows``, ``aggregate``, ``articles``); it is the
 SQLite implementation of :class:`tickertape.core.index.protocol.Index`.
 
-Threads: an ``IndexCache`` holds one reader connection, shared by every thread behind
-a lock (``check_same_thread=False``). :meth:`refresh` opens its own writer
-connection, so the list can be painted from the reader while a worker refreshes,
-and a reader sees each committed batch. Processes: a refresh holds an exclusive lock
-file beside the database; a second process's refresh is skipped with a notice.
+Threads: an ``IndexCache`` holds a reader connection for queries, shared by every
+thread behind a lock (``check_same_thread=False``), and a second one for rows and
+articles by rowid behind a lock of its own: WAL lets both read at once, so the list
+pages in its rows while a worker's search holds the first one for a second.
+:meth:`refresh` opens its own writer connection, so the list can be painted while a
+worker refreshes, and a reader sees each committed batch. Processes: a refresh holds
+an exclusive lock file beside the database; a second process's refresh is skipped
+with a notice.
 Rowids are stable except once: at the end of the reading phase of a first build the
 rows are renumbered into date order, so callers re-select after a refresh phase
 change (the reader does so on every progress event and at the end).
@@ -57,6 +60,8 @@ class IndexCache:
         self.notices = notices
         self._conn = conn
         self._lock = threading.RLock()
+        self._rows_conn: sqlite3.Connection | None = None
+        self._rows_lock = threading.Lock()
         self._temp_dir = temp_dir
         self._derived = Derived()
         self._root_text = str(root.expanduser().resolve())
@@ -126,10 +131,11 @@ class IndexCache:
             conn.execute(statement)
 
     def close(self) -> None:
-        """Close the connection (and drop a temporary cache folder, if one was used)."""
+        """Close the connections (and drop a temporary cache folder, if one was used)."""
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
+            self._close_rows()
             if self._temp_dir is not None:
                 shutil.rmtree(self._temp_dir, ignore_errors=True)
                 self._temp_dir = None
@@ -172,6 +178,7 @@ class IndexCache:
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
+            self._close_rows()
             sqlite.remove_database(self.db_path)
             notices: list[str] = []
             self._conn = _open_or_rebuild(self.db_path, self._root_text, notices)
@@ -241,15 +248,31 @@ class IndexCache:
 
     # -- rows and articles -------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _rows_reader(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reading by rowid, opened when first needed; never waits
+        for the query connection's lock (a search may hold it for a while)."""
+        with self._rows_lock:
+            if self._rows_conn is None:
+                self._rows_conn = connect(self.db_path)
+            yield self._rows_conn
+
+    def _close_rows(self) -> None:
+        with self._rows_lock:
+            if self._rows_conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._rows_conn.close()
+                self._rows_conn = None
+
     def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
         """The list rows of ``rowids``, in the given order (unknown rowids are left out)."""
-        with self._lock:
-            return rows.rows(self._conn, rowids)
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return rows.rows(conn, rowids)
 
     def articles(self, rowids: Sequence[int]) -> list[Article]:
         """Cached articles (every field but ``content``) in the given order."""
-        with self._lock:
-            return rows.articles(self._conn, rowids)
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return rows.articles(conn, rowids)
 
     def problems(self) -> list[Problem]:
         """Every file-level and article-level problem, by path."""
@@ -266,8 +289,8 @@ class IndexCache:
         When the file is gone or no longer holds the record, the cached metadata comes
         back with a warning saying so. Raises ``KeyError`` for a rowid not in the cache.
         """
-        with self._lock:
-            cached, claim = articles.cached_article(self._conn, rowid)
+        with self._rows_reader() as conn:
+            cached, claim = articles.cached_article(conn, rowid)
         return articles.reread(self.root, cached, claim)
 
     # -- aggregates ----------------------------------------------------------------------

@@ -416,9 +416,8 @@ class ReaderScreen(Screen[None]):
     def _mark_current_read(self) -> None:
         """Opening an article marks it read; merely moving over it does not."""
         article = self.current_article
-        if article is not None and self.session.mark_read(article.id):
-            self.article_list.invalidate_rows()
-            self._count_unread()
+        if article is not None:
+            self._write_flag("opened", functools.partial(self.session.mark_read, article.id))
 
     @on(ArticleView.Leave)
     def _leave_article(self) -> None:
@@ -505,24 +504,36 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         row = self._selected_row()
-        if row is None:
-            return
-        read = self.session.toggle_read(row.id)
-        if read is None:
-            return
-        self.notify("Marked read" if read else "Marked unread", timeout=1.5, markup=False)
-        self.article_list.invalidate_rows()
-        self._count_unread()
+        if row is not None:
+            self._write_flag("read", functools.partial(self.session.toggle_read, row.id))
 
     def action_toggle_star(self) -> None:
         row = self._selected_row()
-        if row is None:
-            return
-        starred = self.session.toggle_star(row.id)
-        if starred is None:
-            return
-        self.notify("Starred" if starred else "Unstarred", timeout=1.5, markup=False)
+        if row is not None:
+            self._write_flag("starred", functools.partial(self.session.toggle_star, row.id))
+
+    def _write_flag(self, flag: str, write: Callable[[], bool | None]) -> None:
+        """Write a flag off the UI thread (the state file may be locked by another
+        process for a while); the screen updates when it is written."""
+        self.session.write_later(
+            write,
+            lambda value: self.post_message(messages.FlagChanged(flag, value)),
+            lambda error: self.post_message(messages.WorkFailed(f"change the {flag} flag", error)),
+        )
+
+    @_unless_exiting
+    def on_flag_changed(self, event: messages.FlagChanged) -> None:
+        if event.value is None or (event.flag == "opened" and not event.value):
+            return  # no state store, or the article was read already
+        if event.flag == "read":
+            self.notify(
+                "Marked read" if event.value else "Marked unread", timeout=1.5, markup=False
+            )
+        elif event.flag == "starred":
+            self.notify("Starred" if event.value else "Unstarred", timeout=1.5, markup=False)
         self.article_list.invalidate_rows()
+        if event.flag != "starred":
+            self._count_unread()
 
     def action_unread_only(self) -> None:
         unread_only = self.session.toggle_unread_only()
