@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tickertape.ui.screens.reader import ReaderScreen
 
 # Actions the palette already offers itself, or offers better by name.
-NOT_IN_PALETTE = ("app.quit", "app.command_palette", "apply_view")
+NOT_IN_PALETTE = ("app.quit", "apply_view")
 
 
 def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
@@ -30,8 +30,11 @@ def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
             yield binding
 
 
-def binding_groups(screen_class: type[ReaderScreen]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every binding with a description, grouped by where it works."""
+def binding_groups(
+    anywhere_bindings: Iterable[BindingType],
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every binding with a description, grouped by where it works: ``anywhere_bindings``
+    are the reader screen's and the App's."""
 
     def keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         return [
@@ -40,7 +43,7 @@ def binding_groups(screen_class: type[ReaderScreen]) -> list[tuple[str, list[tup
             if not binding.action.startswith("apply_view")  # one line for all nine below
         ]
 
-    anywhere = keys(screen_class.BINDINGS)
+    anywhere = keys(anywhere_bindings)
     anywhere.append(("1…9", "Apply saved view 1…9 (all views: command palette)"))
     return [
         ("Anywhere", anywhere),

@@ -87,7 +87,6 @@ class ReaderScreen(Screen[None]):
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
         Binding("w", "warnings", "Warnings", show=False, id="app.warnings"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "app.command_palette", "Commands", show=False, id="app.commands"),
     ]
 
     def __init__(
@@ -622,7 +621,8 @@ class ReaderScreen(Screen[None]):
         from tickertape.ui.commands import binding_groups
         from tickertape.ui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(binding_groups(type(self)), QUERY_HELP))
+        anywhere = [*self.BINDINGS, *type(self.app).BINDINGS]
+        self.app.push_screen(HelpScreen(binding_groups(anywhere), QUERY_HELP))
 
     # -- errors -------------------------------------------------------------
 
