@@ -375,6 +375,17 @@ def test_article_content_is_the_content_parse_article_text_gives(text: str) -> N
     assert article_content(text) == expected
 
 
+@settings(max_examples=200)
+@given(article_pieces)
+def test_the_body_only_path_gives_the_content_read_file_gives(text: str) -> None:
+    from tickertape.core.formats import read_body, read_file
+
+    data = text.encode()
+    result = read_file(data, "001_0123456789abcdef.txt")
+    expected = result.articles[0].content if result.articles else ""
+    assert read_body(data, "001_0123456789abcdef.txt") == expected
+
+
 def test_article_content_reads_a_real_article(tmp_path: Path) -> None:
     text = "title: T\n\nsummary: S\n\ncontent: <p>one</p>\n\nfake: field\n"
     assert article_content(text) == "<p>one</p>\n\nfake: field\n"

@@ -14,7 +14,6 @@ from tickertape.commands.common import (
     add_quiet_argument,
     index_root,
     open_index,
-    path_maker,
     report_problems,
 )
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
@@ -79,7 +78,9 @@ def compile_from_args(text: str) -> CompiledQuery:
 
 def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """The records of ``rowids`` in order, read from the cache a batch at a time."""
-    make_path = path_maker(cache)
+    from tickertape.core.scan import path_maker
+
+    make_path = path_maker(cache.root)
     for start in range(0, len(rowids), _BATCH):
         for article in cache.articles(rowids[start : start + _BATCH]):
             yield article_record(article, make_path(article.path))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,3 +161,19 @@ def _revisit_reason(rel: str, seen_as: str) -> str:
 def _os_reason(error: OSError, what: str) -> str:
     detail = error.strerror or type(error).__name__
     return f"{what} ({detail}); skipped"
+
+
+def file_path(root: Path, rel: str) -> str:
+    """The path of the file ``rel`` of the index at ``root`` (the root itself for a
+    one-file index)."""
+    return path_maker(root)(rel)
+
+
+def path_maker(root: Path) -> Callable[[str], str]:
+    """:func:`file_path` for many files of one index: asks the file system once, not
+    once a file (a stat per row was a third of the time of ``list`` at 20,000 rows)."""
+    if root.is_file():
+        single = str(root)
+        return lambda rel: single
+    base = str(root)
+    return lambda rel: os.path.join(base, rel)

@@ -22,7 +22,10 @@ class ReadResult:
 
 
 # The readers import ReadResult from this package, so they are imported after it.
-from tickertape.core.formats.article_file import parse_article_text  # noqa: E402
+from tickertape.core.formats.article_file import (  # noqa: E402
+    article_content,
+    parse_article_text,
+)
 from tickertape.core.formats.decode import decode_bytes  # noqa: E402
 from tickertape.core.formats.json_records import (  # noqa: E402
     parse_json_document,
@@ -40,6 +43,7 @@ __all__ = [
     "parse_article_text",
     "parse_json_document",
     "parse_json_lines",
+    "read_body",
     "read_file",
 ]
 
@@ -60,6 +64,22 @@ def read_file(data: bytes, rel_path: str) -> ReadResult:
     except Exception as error:  # the last resort: a file must never stop a load
         detail = sanitize_inline(f"{type(error).__name__}: {error}")[:200]
         return ReadResult([], [Problem(rel_path, "file", f"could not be read ({detail}); skipped")])
+
+
+def read_body(data: bytes, rel_path: str) -> str:
+    """The raw HTML ``content`` that :func:`read_file` gives an article file's article
+    ("" when none), found without reading the file's other fields.
+
+    The cache's full-text pass needs only the bodies of files it has parsed once.
+    Never raises: a file that cannot be read has no body.
+    """
+    try:
+        if not data:
+            return ""
+        text = decode_bytes(data, rel_path).text
+        return "" if text is None else article_content(text)
+    except Exception:  # as read_file: one bad file must never stop a build
+        return ""
 
 
 def _read(data: bytes, rel_path: str) -> ReadResult:

@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 
 from tickertape.core.article import KNOWN_SENTIMENTS, Article, Problem
@@ -110,38 +110,22 @@ def parse_article_text(text: str, rel_path: str) -> ReadResult:
     Yields one article when the file has any known field, else none and a problem:
     a README or a stray config file in an index is not an article.
     """
-    if "\r\n" in text:  # read_file has done this already; other callers may not have
-        text = text.replace("\r\n", "\n")
+    text = _unix_lines(text)
     values: dict[str, str] = {}
     extra: dict[str, str] = {}
     extra_keys: dict[str, str] = {}  # lower-case key to the spelling first met
     duplicates: dict[str, int] = {}
     extra_dropped = 0
     orphans: list[int] = []
-    pos = 0
-    end = len(text)
-    blank = _LEADING_BLANK_LINES.match(text)
-    if blank is not None:
-        pos = blank.end()
-    while pos < end:
-        start = _FIELD_START.match(text, pos)
-        if start is None:
-            orphans.append(pos)
-            paragraph_end = _PARAGRAPH_END.search(text, pos)
-            pos = end if paragraph_end is None else paragraph_end.end()
+    for key, value_start, value_end in _fields(text):
+        if key is None:
+            orphans.append(value_start)
             continue
-        key = start.group(1)
         lower = key.lower()
-        value_start = start.end()
+        value = text[value_start:value_end]
         if lower == "content":
-            content = text[value_start:]
-            values["content"] = content[1:] if content.startswith("\n") else content
+            values["content"] = value[1:] if value.startswith("\n") else value
             break
-        paragraph_end = _PARAGRAPH_END.search(text, value_start)
-        if paragraph_end is None:
-            value, pos = text[value_start:], end
-        else:
-            value, pos = text[value_start : paragraph_end.start()], paragraph_end.end()
         name = KNOWN_FIELDS.get(lower)
         if name is not None:
             if name in values:
@@ -193,8 +177,26 @@ def article_content(text: str) -> str:
     The cache's full-text pass needs only the body of a file it has already parsed
     once: this skips dates, images, tickers and the cleaning of every other field.
     """
-    if "\r\n" in text:
-        text = text.replace("\r\n", "\n")
+    text = _unix_lines(text)
+    for key, value_start, value_end in _fields(text):
+        if key is not None and key.lower() == "content":
+            content = text[value_start:value_end]
+            return _content(content[1:] if content.startswith("\n") else content, _ignore)
+    return ""
+
+
+def _unix_lines(text: str) -> str:
+    # read_file has done this already; other callers may not have
+    return text.replace("\r\n", "\n") if "\r\n" in text else text
+
+
+def _fields(text: str) -> Iterator[tuple[str | None, int, int]]:
+    """The paragraphs of an article file, in order, as ``(key, start, end)`` of each
+    field's value; a paragraph outside any field comes as ``(None, start, end)``.
+
+    A field opens a paragraph and runs to the next blank line, except ``content``,
+    which runs to the end of the file and ends the scan. ``text`` has ``\n`` line ends.
+    """
     pos = 0
     end = len(text)
     blank = _LEADING_BLANK_LINES.match(text)
@@ -202,14 +204,17 @@ def article_content(text: str) -> str:
         pos = blank.end()
     while pos < end:
         start = _FIELD_START.match(text, pos)
-        if start is not None:
-            if start.group(1).lower() == "content":
-                content = text[start.end() :]
-                return _content(content[1:] if content.startswith("\n") else content, _ignore)
-            pos = start.end()
-        paragraph_end = _PARAGRAPH_END.search(text, pos)
-        pos = end if paragraph_end is None else paragraph_end.end()
-    return ""
+        key = None if start is None else start.group(1)
+        value_start = pos if start is None else start.end()
+        if key is not None and key.lower() == "content":
+            yield key, value_start, end
+            return
+        paragraph_end = _PARAGRAPH_END.search(text, value_start)
+        if paragraph_end is None:
+            yield key, value_start, end
+            return
+        yield key, value_start, paragraph_end.start()
+        pos = paragraph_end.end()
 
 
 def _ignore(field_name: str, reason: str) -> None:

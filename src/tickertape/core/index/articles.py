@@ -11,12 +11,6 @@ from tickertape.core.index.rows import ARTICLE_COLUMNS, article_from_row
 from tickertape.core.index.schema import ORDER_FROM
 
 
-def file_path(root: Path, rel: str) -> str:
-    """The path of the file ``rel`` of the index at ``root`` (the root itself for a
-    one-file index)."""
-    return str(root) if root.is_file() else str(root / rel)
-
-
 def cached_article(conn: sqlite3.Connection, rowid: int) -> tuple[Article, str | None]:
     """What the cache holds of the article at ``rowid`` and the id its file gave it
     (``None`` when the cache kept that id); ``KeyError`` for a rowid not in the cache."""
@@ -35,7 +29,7 @@ def reread(root: Path, cached: Article, claim: str | None) -> Article:
     back with a warning saying so.
     """
     from tickertape.core.loader import read_entry
-    from tickertape.core.scan import FileEntry
+    from tickertape.core.scan import FileEntry, file_path
 
     result = read_entry(FileEntry(Path(file_path(root, cached.path)), cached.path, 0, 0))
     for article in result.articles:

@@ -44,7 +44,7 @@ from tickertape.core.index.schema import (
     published_ms,
     set_meta,
 )
-from tickertape.core.scan import FileEntry
+from tickertape.core.scan import FileEntry, path_maker
 from tickertape.core.sqlite import end_transaction, is_busy
 
 BATCH_ARTICLES: Final = 2000
@@ -167,18 +167,14 @@ def extract_texts(
 
 def _article_file_body(path: str, rel: str) -> str:
     """The raw HTML body of an article file, as ``read_entry`` would give it ("" if none)."""
-    from tickertape.core.formats.article_file import article_content
-    from tickertape.core.formats.decode import decode_bytes
+    from tickertape.core.formats import read_body
     from tickertape.core.loader import MAX_ARTICLE_FILE_BYTES, read_capped
 
     try:
         data, _ = read_capped(Path(path), rel, MAX_ARTICLE_FILE_BYTES)
-        if not data:
-            return ""
-        text = decode_bytes(data, rel).text
-        return "" if text is None else article_content(text)
     except Exception:  # as read_file: a file that cannot be read has no article
         return ""
+    return read_body(data or b"", rel)
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -284,7 +280,7 @@ class Refresher:
         self._tickers: list[tuple[int, str, str]] = []
         self._pending_ids: set[str] = set()
         self._pool: _Runner | None = None
-        self.root_is_file = root.is_file()
+        self.file_path = path_maker(root)
         # The builder's own connection: WAL with synchronous=NORMAL never corrupts (an
         # OS crash can lose only the last commits, and the cache is rebuildable); rare
         # checkpoints while it writes, one at the end. (The page cache stays at 32 MB: 64 MB
@@ -772,9 +768,6 @@ class Refresher:
         self._renumber()
         create_indexes(conn)
         self.commit()
-
-    def file_path(self, rel: str) -> str:
-        return str(self.root) if self.root_is_file else str(self.root / rel)
 
 
 def _is_clash_warning(warning: str, article_id: str) -> bool:

@@ -281,7 +281,9 @@ class IndexCache:
 
     def file_path(self, rel: str) -> str:
         """The path of the file ``rel`` of this index (the root itself for a one-file index)."""
-        return articles.file_path(self.root, rel)
+        from tickertape.core.scan import file_path
+
+        return file_path(self.root, rel)
 
     def load_article(self, rowid: int) -> Article:
         """The full article, body included, read again from its file.
