@@ -14,10 +14,11 @@ SHARED = REPO.parent / "shared"
 def isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every test gets its own cache and state directories, never the user's."""
+    """Every test gets its own cache, state and config directories, never the user's."""
     base = tmp_path_factory.mktemp("tickertape-home")
     monkeypatch.setenv("TICKERTAPE_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("TICKERTAPE_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("TICKERTAPE_CONFIG_DIR", str(base / "config"))
 
 
 @pytest.fixture

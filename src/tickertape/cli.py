@@ -17,6 +17,7 @@ from types import ModuleType
 
 from tickertape import __version__
 from tickertape.commands.common import CommandFailed, UsageError
+from tickertape.core.paths import IndexNotFound
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -129,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except UsageError as error:
         _say(str(error))
+        return EXIT_USAGE
+    except IndexNotFound as error:
+        _say(f"tickertape: {error}")
         return EXIT_USAGE
     except CommandFailed as error:
         _say(f"tickertape: {error}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tickertape.commands.common import index_root
+from tickertape.core.paths import index_root
 
 
 def run_reader(paths: Sequence[str]) -> int:

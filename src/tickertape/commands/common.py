@@ -13,6 +13,7 @@ from tickertape.core.sanitize import sanitize_inline
 
 if TYPE_CHECKING:
     from tickertape.core.index import IndexCache, RefreshStats
+    from tickertape.core.query import CompiledQuery
 
 
 class UsageError(Exception):
@@ -41,16 +42,43 @@ def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def index_root(path: str | None) -> Path:
-    """The index folder (or single file) to read; the sample index when none is given."""
-    if path is None:
-        from tickertape.sample import sample_path
+SORTS = ("date", "title", "source", "sentiment", "confidence", "relevance")
+SORT_HELP = (
+    "sort key (default: date, newest first). title and source sort A-Z, sentiment "
+    "positive, neutral, negative, then others, confidence high to low; relevance puts "
+    "the best match first when the query has words, and is date order when it has none. "
+    "Ties go newest first; articles without the value go last"
+)
 
-        return sample_path()
-    root = Path(path).expanduser()
-    if not root.exists():
-        raise UsageError(f"tickertape: no such file or folder: {sanitize_inline(path)}")
-    return root
+
+def add_query_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    query_help: str = "filter with the query language (see below)",
+    sort: bool = True,
+) -> None:
+    """-q, and (with ``sort``) --sort and --reverse: shared by list, export and stats."""
+    parser.add_argument("-q", "--query", default="", help=query_help)
+    if sort:
+        parser.add_argument("--sort", choices=SORTS, default="date", help=SORT_HELP)
+        parser.add_argument("--reverse", action="store_true", help="reverse the order")
+
+
+def query_epilog() -> str:
+    """The query language's reference, for the end of ``--help``."""
+    from tickertape.core.query import QUERY_HELP
+
+    return "The query language (-q):\n\n" + QUERY_HELP
+
+
+def compile_from_args(text: str) -> CompiledQuery:
+    """Parse and compile ``-q``; a bad query is a usage error with its position."""
+    from tickertape.core.query import QueryError, compile_query, parse
+
+    try:
+        return compile_query(parse(text))
+    except QueryError as error:
+        raise UsageError(f"tickertape: bad query: {error}") from None
 
 
 def report_problems(problems: Iterable[Problem], *, quiet: bool = False) -> int:

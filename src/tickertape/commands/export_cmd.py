@@ -11,18 +11,16 @@ from tickertape.commands.common import (
     CommandFailed,
     UsageError,
     add_path_argument,
+    add_query_arguments,
     add_quiet_argument,
+    compile_from_args,
     count_noun,
-    index_root,
     open_index,
+    query_epilog,
     report_problems,
 )
-from tickertape.commands.list_cmd import (
-    add_query_arguments,
-    compile_from_args,
-    query_epilog,
-    selected_records,
-)
+from tickertape.commands.list_cmd import selected_records
+from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 from tickertape.output import write_csv, write_jsonl
 

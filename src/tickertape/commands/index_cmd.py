@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from tickertape.commands.common import (
     CommandFailed,
     add_path_argument,
-    index_root,
     print_notices,
     refresh,
 )
+from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 
 if TYPE_CHECKING:

@@ -11,24 +11,19 @@ from typing import TYPE_CHECKING, Any
 from tickertape.commands.common import (
     UsageError,
     add_path_argument,
+    add_query_arguments,
     add_quiet_argument,
-    index_root,
+    compile_from_args,
     open_index,
+    query_epilog,
     report_problems,
 )
+from tickertape.core.paths import index_root
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
 
 if TYPE_CHECKING:
     from tickertape.core.index import IndexCache
-    from tickertape.core.query import CompiledQuery
 
-SORTS = ("date", "title", "source", "sentiment", "confidence", "relevance")
-SORT_HELP = (
-    "sort key (default: date, newest first). title and source sort A-Z, sentiment "
-    "positive, neutral, negative, then others, confidence high to low; relevance puts "
-    "the best match first when the query has words, and is date order when it has none. "
-    "Ties go newest first; articles without the value go last"
-)
 # Articles are fetched and written this many at a time: a million never sit in memory
 # at once, and `| head` stops the work after the first batch.
 _BATCH = 2000
@@ -48,32 +43,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--limit", type=int, metavar="N", help="print at most N articles")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
     add_quiet_argument(parser)
-
-
-def add_query_arguments(parser: argparse.ArgumentParser) -> None:
-    """-q, --sort and --reverse: shared by list and export."""
-    parser.add_argument(
-        "-q", "--query", default="", help="filter with the query language (see below)"
-    )
-    parser.add_argument("--sort", choices=SORTS, default="date", help=SORT_HELP)
-    parser.add_argument("--reverse", action="store_true", help="reverse the order")
-
-
-def query_epilog() -> str:
-    """The query language's reference, for the end of ``--help``."""
-    from tickertape.core.query import QUERY_HELP
-
-    return "The query language (-q):\n\n" + QUERY_HELP
-
-
-def compile_from_args(text: str) -> CompiledQuery:
-    """Parse and compile ``-q``; a bad query is a usage error with its position."""
-    from tickertape.core.query import QueryError, compile_query, parse
-
-    try:
-        return compile_query(parse(text))
-    except QueryError as error:
-        raise UsageError(f"tickertape: bad query: {error}") from None
 
 
 def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:

@@ -11,9 +11,9 @@ from tickertape.commands.common import (
     CommandFailed,
     UsageError,
     count_noun,
-    index_root,
     open_index,
 )
+from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 
 _ID_SHAPE = re.compile(r"[0-9A-Fa-f]+")

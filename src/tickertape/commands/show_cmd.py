@@ -10,10 +10,10 @@ from tickertape.commands.common import (
     UsageError,
     add_quiet_argument,
     count_noun,
-    index_root,
     open_index,
 )
 from tickertape.core.article import Article, format_published
+from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize, sanitize_inline
 from tickertape.output import sentiment_glyph
 

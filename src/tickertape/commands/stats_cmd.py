@@ -8,12 +8,14 @@ import sys
 
 from tickertape.commands.common import (
     add_path_argument,
+    add_query_arguments,
     add_quiet_argument,
-    index_root,
+    compile_from_args,
     open_index,
+    query_epilog,
     report_problems,
 )
-from tickertape.commands.list_cmd import compile_from_args, query_epilog
+from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 
 SECTIONS = ("source", "sentiment", "language", "ticker", "month")
@@ -30,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
-    parser.add_argument("-q", "--query", default="", help="count only what this query selects")
+    add_query_arguments(parser, query_help="count only what this query selects", sort=False)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_quiet_argument(parser)
 

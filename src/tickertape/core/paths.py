@@ -22,6 +22,7 @@ import platformdirs
 APP_NAME = "tickertape"
 CACHE_DIR_ENV = "TICKERTAPE_CACHE_DIR"
 DATA_DIR_ENV = "TICKERTAPE_DATA_DIR"
+CONFIG_DIR_ENV = "TICKERTAPE_CONFIG_DIR"
 
 # Temp files for atomic writes are hidden and carry this suffix, so a stray one left by
 # a killed process is recognisable for what it is.
@@ -47,6 +48,34 @@ def cache_dir() -> Path:
 def data_dir() -> Path:
     """The directory for the user's own data (flags, views, history). Not created here."""
     return _from_env(DATA_DIR_ENV) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The directory for the user's settings files (the key map). Not created here."""
+    return _from_env(CONFIG_DIR_ENV) or Path(
+        platformdirs.user_config_dir(APP_NAME, appauthor=False)
+    )
+
+
+class IndexNotFound(ValueError):
+    """The path given for an index does not exist."""
+
+
+def index_root(path: str | None) -> Path:
+    """The index folder (or single file) to read; the bundled sample when none is given.
+
+    Raises :class:`IndexNotFound` (its message safe to print) for a path that is not there.
+    """
+    if path is None:
+        from tickertape.sample import sample_path
+
+        return sample_path()
+    root = Path(path).expanduser()
+    if not root.exists():
+        from tickertape.core.sanitize import sanitize_inline
+
+        raise IndexNotFound(f"no such file or folder: {sanitize_inline(path)}")
+    return root
 
 
 def index_key(root: Path) -> str:

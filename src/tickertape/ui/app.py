@@ -59,6 +59,25 @@ class TickertapeApp(App[int]):
         assert self._reader is not None, "the app is not running"
         return self._reader
 
+    # -- the key map ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load_keymap()
+
+    def _load_keymap(self) -> None:
+        """Rebind keys from the user's key map file, when there is one (see the README)."""
+        from tickertape.core.paths import config_dir
+        from tickertape.ui.keymap import KEYMAP_FILE, load_keymap
+
+        path = config_dir() / KEYMAP_FILE
+        if not path.is_file():
+            return
+        loaded = load_keymap(path, _known_binding_ids())
+        for problem in loaded.problems:
+            self.notify(problem, title="tickertape", severity="warning", markup=False)
+        if loaded.keys:
+            self.set_keymap(loaded.keys)
+
     # -- themes ---------------------------------------------------------------
 
     def on_theme_restored(self, event: ThemeRestored) -> None:
@@ -73,10 +92,28 @@ class TickertapeApp(App[int]):
     # -- the command palette ------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        from tickertape.ui.commands import reader_commands
+        from tickertape.ui.bindings_catalog import reader_commands
 
         yield from super().get_system_commands(screen)
         yield from reader_commands(self.reader)
 
     def on_unmount(self) -> None:
         self.session.close()
+
+
+def _known_binding_ids() -> set[str]:
+    """Every binding id a key map may name: the reader's, its panes' and the dialogs'."""
+    from tickertape.ui.keymap import binding_ids
+    from tickertape.ui.screens.facets import FacetsScreen
+    from tickertape.ui.screens.help import HelpScreen
+    from tickertape.ui.screens.links import LinkListScreen
+    from tickertape.ui.screens.save_view import SaveViewScreen
+    from tickertape.ui.screens.warnings import WarningsScreen
+    from tickertape.ui.widgets.article_list import ArticleList
+    from tickertape.ui.widgets.article_view import ArticleView
+    from tickertape.ui.widgets.query_bar import QueryInput
+
+    return binding_ids(
+        TickertapeApp, ReaderScreen, ArticleList, ArticleView, QueryInput, HelpScreen,
+        LinkListScreen, FacetsScreen, WarningsScreen, SaveViewScreen,
+    )  # fmt: skip

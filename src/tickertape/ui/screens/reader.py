@@ -618,7 +618,7 @@ class ReaderScreen(Screen[None]):
 
     def action_help(self) -> None:
         from tickertape.core.query import QUERY_HELP
-        from tickertape.ui.commands import binding_groups
+        from tickertape.ui.bindings_catalog import binding_groups
         from tickertape.ui.screens.help import HelpScreen
 
         anywhere = [*self.BINDINGS, *type(self.app).BINDINGS]
