@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from tests.ui.conftest import wait_loaded, wait_until
 from tickertape.ui.app import TickertapeApp
@@ -20,6 +23,16 @@ def write_keymap(text: str) -> Path:
     return path
 
 
+async def star_with(pilot: Pilot[Any], app: TickertapeApp, key: str) -> None:
+    """Press ``key`` on the selected article and wait until it is starred."""
+    state = app.session.state
+    assert state is not None
+    article = app.reader.current_article
+    assert article is not None
+    await pilot.press(key)
+    await wait_until(pilot, lambda: state.is_starred(article.id))
+
+
 async def test_a_key_map_file_rebinds_star_to_another_key(
     make_app: AppFactory, index: Path
 ) -> None:
@@ -27,11 +40,7 @@ async def test_a_key_map_file_rebinds_star_to_another_key(
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        state = app.session.state
-        assert state is not None
-        first = app.reader.current_article.id  # type: ignore[union-attr]
-        await pilot.press("f")
-        await wait_until(pilot, lambda: state.is_starred(first))
+        await star_with(pilot, app, "f")
 
 
 async def test_a_broken_key_map_is_reported_and_the_defaults_work(
@@ -43,11 +52,7 @@ async def test_a_broken_key_map_is_reported_and_the_defaults_work(
         await wait_loaded(pilot, app)
         said = [str(n.message) for n in app._notifications]
         assert any("could not be read" in message for message in said)
-        state = app.session.state
-        assert state is not None
-        first = app.reader.current_article.id  # type: ignore[union-attr]
-        await pilot.press("asterisk")
-        await wait_until(pilot, lambda: state.is_starred(first))
+        await star_with(pilot, app, "asterisk")
 
 
 def test_unknown_ids_and_empty_keys_are_reported_and_left_out(tmp_path: Path) -> None:
