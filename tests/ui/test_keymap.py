@@ -41,6 +41,8 @@ async def test_a_key_map_file_rebinds_star_to_another_key(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await star_with(pilot, app, "f")
+        titles = {command.help for command in app.get_system_commands(app.screen)}
+        assert "Star (key: f)" in titles
 
 
 async def test_a_broken_key_map_is_reported_and_the_defaults_work(
@@ -49,9 +51,10 @@ async def test_a_broken_key_map_is_reported_and_the_defaults_work(
     write_keymap("[keys\n")
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(
+            pilot, lambda: any("could not be read" in str(n.message) for n in app._notifications)
+        )
         await wait_loaded(pilot, app)
-        said = [str(n.message) for n in app._notifications]
-        assert any("could not be read" in message for message in said)
         await star_with(pilot, app, "asterisk")
 
 

@@ -48,6 +48,8 @@ class TickertapeApp(App[int]):
         self.index_name = index_name or root.name
         self.session = ReaderSession(root, cache_dir=cache_dir, state_dir=state_dir)
         self._reader: ReaderScreen | None = None
+        self.user_keys: dict[str, str] = {}
+        """Binding id -> keys, from the user's key map file (shown in help and the palette)."""
 
     def get_default_screen(self) -> Screen[Any]:
         self._reader = ReaderScreen(self.session, index_name=self.index_name, clock=self.clock)
@@ -74,8 +76,9 @@ class TickertapeApp(App[int]):
             return
         loaded = load_keymap(path, _known_binding_ids())
         for problem in loaded.problems:
-            self.notify(problem, title="tickertape", severity="warning", markup=False)
+            self.notify(problem, title="tickertape", severity="warning", markup=False, timeout=10)
         if loaded.keys:
+            self.user_keys = loaded.keys
             self.set_keymap(loaded.keys)
 
     # -- themes ---------------------------------------------------------------
@@ -95,7 +98,7 @@ class TickertapeApp(App[int]):
         from tickertape.ui.bindings_catalog import reader_commands
 
         yield from super().get_system_commands(screen)
-        yield from reader_commands(self.reader)
+        yield from reader_commands(self.reader, self.user_keys)
 
     def on_unmount(self) -> None:
         self.session.close()

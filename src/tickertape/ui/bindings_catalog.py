@@ -6,7 +6,7 @@ shows up in help and in the palette without being listed twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
@@ -30,15 +30,20 @@ def _described(bindings: Iterable[BindingType]) -> Iterator[Binding]:
             yield binding
 
 
+def _key(binding: Binding, user_keys: Mapping[str, str]) -> str:
+    """The key as the user has it: from their key map when it rebinds this binding."""
+    return user_keys.get(binding.id, binding.key) if binding.id else binding.key
+
+
 def binding_groups(
-    anywhere_bindings: Iterable[BindingType],
+    anywhere_bindings: Iterable[BindingType], user_keys: Mapping[str, str]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every binding with a description, grouped by where it works: ``anywhere_bindings``
-    are the reader screen's and the App's."""
+    are the reader screen's and the App's; ``user_keys`` the user's key map."""
 
     def keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         return [
-            (binding.key, binding.description)
+            (_key(binding, user_keys), binding.description)
             for binding in _described(bindings)
             if not binding.action.startswith("apply_view")  # one line for all nine below
         ]
@@ -53,14 +58,14 @@ def binding_groups(
     ]
 
 
-def reader_commands(reader: ReaderScreen) -> Iterator[SystemCommand]:
+def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Iterator[SystemCommand]:
     """The reader's actions and the saved views, as command palette entries."""
     for binding in _described(reader.BINDINGS):
         if not binding.action.startswith(NOT_IN_PALETTE):
             action = binding.action
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} (key: {binding.key})",
+                f"{binding.description} (key: {_key(binding, user_keys)})",
                 lambda action=action: reader.run_action(action),
             )
     panes: tuple[tuple[str, Callable[[], Widget], Iterable[BindingType]], ...] = (
@@ -71,7 +76,7 @@ def reader_commands(reader: ReaderScreen) -> Iterator[SystemCommand]:
         for binding in _described(bindings):
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} in the {where} (key: {binding.key})",
+                f"{binding.description} in the {where} (key: {_key(binding, user_keys)})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
     for view in reader.session.views():

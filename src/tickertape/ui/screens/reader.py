@@ -622,7 +622,8 @@ class ReaderScreen(Screen[None]):
         from tickertape.ui.screens.help import HelpScreen
 
         anywhere = [*self.BINDINGS, *type(self.app).BINDINGS]
-        self.app.push_screen(HelpScreen(binding_groups(anywhere), QUERY_HELP))
+        user_keys: dict[str, str] = getattr(self.app, "user_keys", {})
+        self.app.push_screen(HelpScreen(binding_groups(anywhere, user_keys), QUERY_HELP))
 
     # -- errors -------------------------------------------------------------
 
