@@ -406,8 +406,59 @@ def _reader_index(app: Any) -> Any:
     return app.session.index
 
 
+def page_during_search(corpus: Path, cache: Path, pages: int = 60) -> dict[str, list[float]]:
+    """Seconds to fetch a page of 128 list rows and their flags (what painting the list
+    asks of the core), idle and while another thread runs broad searches back to back."""
+    import random
+    import threading
+
+    from tickertape.core.index import IndexCache
+    from tickertape.core.query import compile_query, parse
+    from tickertape.core.state import StateStore
+
+    state = StateStore.open(_ui_state_dir(cache))
+    index = IndexCache.open(corpus, cache_dir=cache, state_path=state.path)
+    rowids = list(index.select())
+    chooser = random.Random(1)
+
+    def page() -> float:
+        start = chooser.randrange(0, max(1, len(rowids) - 128))
+        began = time.perf_counter()
+        rows = index.rows(rowids[start : start + 128])
+        state.flags_for([row.id for row in rows])
+        return time.perf_counter() - began
+
+    out: dict[str, list[float]] = {"idle_page": [], "busy_page": [], "page_search": []}
+    for _ in range(pages):
+        out["idle_page"].append(page())
+        time.sleep(0.02)
+    stop = threading.Event()
+    query = compile_query(parse(BUSY_QUERY))
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            index.select(query, sort="title")
+            out["page_search"].append(time.perf_counter() - began)
+
+    thread = threading.Thread(target=search_loop)
+    thread.start()
+    time.sleep(0.3)
+    for _ in range(pages):
+        out["busy_page"].append(page())
+        time.sleep(0.02)
+    stop.set()
+    thread.join()
+    index.close()
+    state.close()
+    return out
+
+
 def busy(corpus: Path, cache: Path, runs: int) -> None:
-    """Print medians of key-to-repaint, idle and during broad searches, on a warm cache."""
+    """Print medians of a page fetch and of key-to-repaint, idle and during broad
+    searches, on a warm cache."""
+    for name, values in page_during_search(corpus, cache).items():
+        print(f"{name}: median {ms(median_of(values))} of {len(values)}")
     keys: dict[str, list[float]] = {"idle_key": [], "busy_key": [], "busy_search": []}
     for _ in range(runs):
         result = run_ui_child("busy", corpus, cache)
