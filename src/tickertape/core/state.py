@@ -354,26 +354,28 @@ class StateStore:
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """The connection, held by this thread for the duration; errors as StateError."""
-        with self._lock:
-            if self._conn is None:
-                raise StateError("the state store is closed")
-            try:
-                yield self._conn
-            except sqlite3.Error as error:
-                raise StateError(f"state database: {error}") from error
+        with self._lock, self._guarded() as conn:
+            yield conn
 
     @contextlib.contextmanager
     def _flags_reader(self) -> Iterator[sqlite3.Connection]:
         """The connection for reading flags, opened when first needed."""
-        with self._flags_lock:
-            if self._conn is None:
-                raise StateError("the state store is closed")
-            try:
-                if self._flags_conn is None:
-                    self._flags_conn = connect(self.path, busy_timeout_s=BUSY_TIMEOUT_S)
-                yield self._flags_conn
-            except sqlite3.Error as error:
-                raise StateError(f"state database: {error}") from error
+        with self._flags_lock, self._guarded():
+            if self._flags_conn is None:
+                self._flags_conn = connect(self.path, busy_timeout_s=BUSY_TIMEOUT_S)
+            yield self._flags_conn
+
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[sqlite3.Connection]:
+        """The main connection, or StateError when the store is closed; SQLite's errors
+        in the block come out as StateError."""
+        conn = self._conn
+        if conn is None:
+            raise StateError("the state store is closed")
+        try:
+            yield conn
+        except sqlite3.Error as error:
+            raise StateError(f"state database: {error}") from error
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
