@@ -188,30 +188,33 @@ def test_unreadable_date_is_dropped_with_a_warning(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"),
+    ("raw", "label", "direction"),
     [
-        ("positive", "positive"),
-        ("NEGATIVE", "negative"),
-        (" Neutral ", "neutral"),
-        ("Somewhat-Bullish", "Somewhat-Bullish"),
-        ("", ""),
+        ("positive", "positive", "positive"),
+        ("NEGATIVE", "NEGATIVE", "negative"),
+        (" Neutral ", "Neutral", "neutral"),
+        ("Somewhat-Bullish", "Somewhat-Bullish", "positive"),
+        ("Mixed", "Mixed", ""),
+        ("", "", ""),
     ],
 )
-def test_sentiment_labels_are_normalised_or_kept(tmp_path: Path, raw: str, expected: str) -> None:
+def test_sentiment_label_is_kept_as_written_and_mapped_to_a_direction(
+    tmp_path: Path, raw: str, label: str, direction: str
+) -> None:
     article = one(tmp_path, f"title: T\n\nsentiment: {raw}\n\ncontent: x")
-    assert article.sentiment == expected
+    assert (article.sentiment_label, article.sentiment) == (label, direction)
 
 
-def test_unknown_sentiment_label_is_sanitised(tmp_path: Path) -> None:
+def test_sentiment_label_is_sanitised(tmp_path: Path) -> None:
     article = one(tmp_path, "title: T\n\nsentiment: Bull\u202eish\n\ncontent: x")
-    assert article.sentiment == "Bullish"
+    assert (article.sentiment_label, article.sentiment) == ("Bullish", "positive")
 
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
         ("1.7", "confidence: 1.7 is outside [0, 1]; ignored"),
-        ("-0.3", "confidence: -0.3 is outside [0, 1]; ignored"),
+        ("-1.3", "confidence: -1.3 is outside [0, 1]; ignored"),
         ("nan", "confidence: nan is not a finite number; ignored"),
         ("NaN", "confidence: nan is not a finite number; ignored"),
         ("inf", "confidence: inf is not a finite number; ignored"),

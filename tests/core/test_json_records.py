@@ -47,7 +47,7 @@ def test_newsapi_aliases_map_onto_article_fields(tmp_path: Path) -> None:
     assert article.tickers == ["NVDA.O"]
 
 
-def test_alpha_vantage_fields_map_and_the_score_is_not_a_confidence(tmp_path: Path) -> None:
+def test_alpha_vantage_fields_map_and_the_score_is_a_score(tmp_path: Path) -> None:
     record = {
         "title": "Apple  ( AAPL )  Is Up",
         "url": "https://example.com/a",
@@ -62,9 +62,10 @@ def test_alpha_vantage_fields_map_and_the_score_is_not_a_confidence(tmp_path: Pa
     result = read(tmp_path, "av.jsonl", jsonl(record))
     [article] = result.articles
     assert format_published(article.published) == "2024-07-19T13:30:10Z"
-    assert article.sentiment == "Somewhat-Bullish"
+    assert (article.sentiment_label, article.sentiment) == ("Somewhat-Bullish", "positive")
     assert article.confidence is None
-    assert article.extra["overall_sentiment_score"] == "-0.21"
+    assert article.score == -0.21
+    assert "overall_sentiment_score" not in article.extra
     assert article.extra["topics"] == '[{"topic": "Technology", "relevance_score": "1.0"}]'
     assert article.images == ["https://example.com/b.png"]
 

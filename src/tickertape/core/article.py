@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 KNOWN_SENTIMENTS = ("positive", "negative", "neutral")
+"""The directions an article's ``sentiment`` can hold (see ``core.sentiment``)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -28,13 +29,32 @@ class Problem:
         return f"{self.field}: {self.reason}"
 
 
+@dataclass(slots=True, frozen=True)
+class GivenTicker:
+    """A ticker a record lists itself, with the sentiment the feed gives it.
+
+    Alpha Vantage writes ``ticker_sentiment: [{ticker, ticker_sentiment_score,
+    ticker_sentiment_label, relevance_score}]``: these are used as given, not
+    recomputed from the article.
+    """
+
+    code: str
+    score: float | None = None
+    label: str = ""
+    relevance: float | None = None
+
+
 @dataclass(slots=True)
 class Article:
     """One news article, every text field already sanitised.
 
     ``content`` stays raw HTML (cleaned only when displayed, by ``clean``);
-    ``published`` is an aware UTC datetime or ``None``; ``sentiment`` is one of
-    :data:`KNOWN_SENTIMENTS`, an unknown label as given, or ``""``.
+    ``published`` is an aware UTC datetime or ``None``. ``sentiment_label`` is the
+    label as the file writes it; ``sentiment`` its direction, one of
+    :data:`KNOWN_SENTIMENTS` (from the label, else from the sign of ``score``), or
+    ``""`` when there is none. ``score`` is a signed sentiment score in [-1, 1].
+    ``given_tickers`` are the tickers a record lists with their own sentiment; their
+    codes are in ``tickers`` too.
     """
 
     id: str
@@ -53,6 +73,9 @@ class Article:
     extra: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     ordinal: int = 0  # position of the record within its file (JSON Lines); 0 for article files
+    sentiment_label: str = ""
+    score: float | None = None
+    given_tickers: tuple[GivenTicker, ...] = ()
 
 
 def format_published(when: datetime | None) -> str | None:

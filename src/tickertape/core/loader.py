@@ -19,6 +19,7 @@ from tickertape.core.article import Article, Problem
 from tickertape.core.formats import ReadResult, is_record_file, read_file
 from tickertape.core.formats.article_file import path_id
 from tickertape.core.scan import FileEntry, scan_index
+from tickertape.core.sentiment import unknown_label_problems
 
 # Article files larger than this are read only this far: no article needs more,
 # and a stray multi-gigabyte file must not exhaust memory.
@@ -53,6 +54,8 @@ def load_index(root: Path) -> LoadedIndex:
                     loaded.problems.append(clash)
                 owners[article.id] = article.path
                 loaded.articles.append(article)
+    labels = ((article.sentiment_label, article.path, 1) for article in loaded.articles)
+    loaded.problems.extend(unknown_label_problems(labels))
     return loaded
 
 

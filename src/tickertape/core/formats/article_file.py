@@ -18,10 +18,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 
-from tickertape.core.article import KNOWN_SENTIMENTS, Article, Problem
+from tickertape.core.article import Article, GivenTicker, Problem
 from tickertape.core.dates import date_from_epoch, read_date
 from tickertape.core.formats import ReadResult
 from tickertape.core.sanitize import clean_field, is_printable_text, sanitize, sanitize_inline
+from tickertape.core.sentiment import direction_of
 from tickertape.core.tickers import find_tickers, normalise_ticker
 
 # Canonical field names, keyed by their lower-case spelling.
@@ -38,8 +39,16 @@ KNOWN_FIELDS: dict[str, str] = {
         "confidence",
         "images",
         "content",
+        "score",
     )
 }
+# Other spellings of the signed sentiment score, in article files and records alike.
+KNOWN_FIELDS.update(
+    dict.fromkeys(
+        ("sentimentscore", "sentiment_score", "sentiment-score", "overall_sentiment_score"),
+        "score",
+    )
+)
 
 MAX_CONTENT_CHARS = 2_000_000
 MAX_IMAGES = 100
@@ -266,21 +275,36 @@ def build_article(
     # A dict merges in order of first mention without a quadratic "in list" test.
     found = dict.fromkeys(find_tickers(f"{title}\n{summary}"))
     found.update(dict.fromkeys(find_tickers(content)))
+    given = _given_tickers(get("ticker_sentiment"), warn) + _given_tickers(get("tickers"), warn)
     tickers = _extra_tickers(get("tickers"), list(found))
+    tickers = _extra_tickers([ticker.code for ticker in given], tickers)
     if len(tickers) > MAX_TICKERS:
         warn("tickers", f"{len(tickers):,} tickers; kept the first {MAX_TICKERS}")
         del tickers[MAX_TICKERS:]
+    # Fields in the order of the file format, so warnings come in that order too.
+    link = _link(get("link"), warn)
+    source = _source(get("source"), warn)
+    published = _published(get("publishDate"), warn)
+    language = _text_field("language", get("language"), warn).lower()
+    label = _text_field("sentiment", get("sentiment"), warn)
+    score = _score(get("score"), warn)
+    confidence, signed = _confidence(get("confidence"), warn, has_score=score is not None)
+    if score is None:
+        score = signed
     article = Article(
         id=article_id,
         path=rel_path,
-        link=_link(get("link"), warn),
-        source=_source(get("source"), warn),
+        link=link,
+        source=source,
         title=title,
         summary=summary,
-        published=_published(get("publishDate"), warn),
-        language=_text_field("language", get("language"), warn).lower(),
-        sentiment=_sentiment(get("sentiment"), warn),
-        confidence=_confidence(get("confidence"), warn),
+        published=published,
+        language=language,
+        sentiment=direction_of(label, score),
+        sentiment_label=label,
+        score=score,
+        given_tickers=_unique_given(given),
+        confidence=confidence,
         images=_images(get("images"), warn),
         tickers=tickers,
         content=content,
@@ -399,27 +423,58 @@ def _published(value: object, warn: Warn) -> datetime | None:
     return when
 
 
-def _sentiment(value: object, warn: Warn) -> str:
-    label = _text_field("sentiment", value, warn)
-    lowered = label.lower()
-    return lowered if lowered in KNOWN_SENTIMENTS else label
+def _confidence(value: object, warn: Warn, *, has_score: bool) -> tuple[float | None, float | None]:
+    """The confidence, and a signed score when the value is one.
+
+    Real feeds write their signed score into ``confidence``: a value in [-1, 0) is
+    read as the score (with a warning) rather than dropped, unless the article has a
+    score of its own.
+    """
+    read = _number("confidence", value, warn)
+    if read is None:
+        return None, None
+    number, text = read
+    if 0.0 <= number <= 1.0:
+        return number, None
+    if -1.0 <= number < 0.0:
+        if has_score:
+            warn("confidence", f"{text} is negative; ignored (the article has a score)")
+            return None, None
+        warn("confidence", f"{text} is negative: read as a signed sentiment score")
+        return None, number
+    warn("confidence", f"{text} is outside [0, 1]; ignored")
+    return None, None
 
 
-def _confidence(value: object, warn: Warn) -> float | None:
+def _score(value: object, warn: Warn) -> float | None:
+    """A signed sentiment score in [-1, 1] (``score`` and its aliases)."""
+    read = _number("score", value, warn)
+    if read is None:
+        return None
+    number, text = read
+    if not -1.0 <= number <= 1.0:
+        warn("score", f"{text} is outside [-1, 1]; ignored")
+        return None
+    return number
+
+
+def _number(field_name: str, value: object, warn: Warn) -> tuple[float, str] | None:
+    """A finite number from text or JSON, and its text for messages; None (with a
+    warning when something was written) otherwise."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        warn("confidence", f"expected a number, found {_describe(value)}; ignored")
+        warn(field_name, f"expected a number, found {_describe(value)}; ignored")
         return None
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return None
         if _NOT_FINITE.fullmatch(text):
-            warn("confidence", f"{text.lower()} is not a finite number; ignored")
+            warn(field_name, f"{text.lower()} is not a finite number; ignored")
             return None
         if _NUMBER.fullmatch(text) is None:
-            warn("confidence", f"{_quote(text)} is not a number; ignored")
+            warn(field_name, f"{_quote(text)} is not a number; ignored")
             return None
         number = float(text)
     else:
@@ -429,12 +484,9 @@ def _confidence(value: object, warn: Warn) -> float | None:
         except OverflowError:  # an int too large for a float
             number = math.inf
     if not math.isfinite(number):
-        warn("confidence", f"{_shorten(text, 40)} is not a finite number; ignored")
+        warn(field_name, f"{_shorten(text, 40)} is not a finite number; ignored")
         return None
-    if not 0.0 <= number <= 1.0:
-        warn("confidence", f"{_shorten(text, 40)} is outside [0, 1]; ignored")
-        return None
-    return number
+    return number, _shorten(text, 40)
 
 
 def _images(value: object, warn: Warn) -> list[str]:
@@ -577,6 +629,86 @@ def _extra_tickers(value: object, tickers: list[str]) -> list[str]:
             if code is not None:
                 found[code] = None
     return list(found)
+
+
+_GIVEN_CODE_KEYS = ("ticker", "symbol", "code")
+_GIVEN_SCORE_KEYS = ("ticker_sentiment_score", "sentiment_score", "score")
+_GIVEN_LABEL_KEYS = ("ticker_sentiment_label", "sentiment_label", "label", "sentiment")
+_GIVEN_RELEVANCE_KEYS = ("relevance_score", "relevance")
+
+
+def _given_tickers(value: object, warn: Warn) -> tuple[GivenTicker, ...]:
+    """The objects of a record's ticker list (``ticker_sentiment``, ``tickers``).
+
+    Plain strings in ``tickers`` are codes without a sentiment (``_extra_tickers``
+    reads them); objects carry the feed's own score, label and relevance for the
+    ticker. Entries without a code are skipped with one warning; codes that are not
+    listed instruments (``CRYPTO:BTC``) silently.
+    """
+    if not isinstance(value, list):
+        return ()
+    given: list[GivenTicker] = []
+    skipped = 0
+    for item in value[: MAX_TICKERS + 1]:
+        if not isinstance(item, dict):
+            continue
+        raw_code = _first(item, _GIVEN_CODE_KEYS)
+        if not isinstance(raw_code, str):
+            skipped += 1
+            continue
+        code = normalise_ticker(raw_code)
+        if code is None:  # CRYPTO:BTC, FOREX:USD: not instruments this reader lists
+            continue
+        score = _quiet_number(_first(item, _GIVEN_SCORE_KEYS))
+        raw_label = _first(item, _GIVEN_LABEL_KEYS)
+        label = clean_field(raw_label)[:40] if isinstance(raw_label, str) else ""
+        relevance = _quiet_number(_first(item, _GIVEN_RELEVANCE_KEYS))
+        given.append(
+            GivenTicker(
+                code=code,
+                score=score if score is not None and -1.0 <= score <= 1.0 else None,
+                label=label,
+                relevance=relevance if relevance is not None and 0.0 <= relevance <= 1.0 else None,
+            )
+        )
+    if skipped:
+        many = f"{skipped} entries" if skipped > 1 else "an entry"
+        warn("tickers", f"{many} without a ticker code we can read; skipped")
+    return tuple(given)
+
+
+def _unique_given(given: tuple[GivenTicker, ...]) -> tuple[GivenTicker, ...]:
+    """One entry a code (the first), at most :data:`MAX_TICKERS`."""
+    seen: dict[str, GivenTicker] = {}
+    for ticker in given:
+        seen.setdefault(ticker.code, ticker)
+    return tuple(seen.values())[:MAX_TICKERS]
+
+
+def _first(item: Mapping[str, object], keys: tuple[str, ...]) -> object:
+    for key in keys:
+        value = item.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _quiet_number(value: object) -> float | None:
+    """A finite number from a JSON number or numeric text, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER.fullmatch(text) is None:
+            return None
+        value = float(text)
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -1,10 +1,11 @@
 """JSON Lines and JSON files: one article a record, with the aliases news APIs use.
 
 NewsAPI writes ``url``, ``publishedAt``, ``description`` and a ``source`` object;
-Alpha Vantage writes ``time_published``, ``overall_sentiment_label`` and
-``banner_image``; our own ``list --format jsonl`` writes the canonical names. They
-all map onto the article fields and go through the same :func:`build_article`
-as article files. A bad record is skipped with a problem; the rest still load.
+Alpha Vantage writes ``time_published``, ``overall_sentiment_label``,
+``overall_sentiment_score``, a ``ticker_sentiment`` list and ``banner_image``; our
+own ``list --format jsonl`` writes the canonical names. They all map onto the
+article fields and go through the same :func:`build_article` as article files.
+A bad record is skipped with a problem; the rest still load.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _ALIASES = {
     "urltoimage": "images",
     "banner_image": "images",
     "tickers": "tickers",
+    "ticker_sentiment": "ticker_sentiment",
+    "sentiment_label": "sentiment",
 }
 # Keys that are not metadata worth showing: the id is used, the path is ours.
 _NOT_EXTRA = frozenset({"id", "path", "ordinal", "warnings"})
@@ -114,7 +117,7 @@ def article_from_record(
             record_id = value if record_id is None else record_id
         elif lower not in _NOT_EXTRA and value is not None and value != "":
             extra[key] = value
-    if not values.keys() - {"tickers"}:
+    if not values.keys() - {"tickers", "ticker_sentiment"}:
         reason = "no article fields (title, link, content …); skipped"
         return None, [Problem(rel_path, where, reason)]
     problems: list[Problem] = []
