@@ -1,9 +1,10 @@
 """A hand-written cache database for query tests: the schema of docs/architecture.md.
 
 Twelve articles chosen so every filter has a boundary to get wrong: dates exactly at
-the start of a month or year, a NULL date, confidence exactly 0.9 and NULL, an
-unknown label, an empty and a NULL sentiment, a NULL source, an upper-case language,
-accented words, tickers listed on two exchanges. The cache builder can reuse it.
+the start of a month or year, a NULL date, confidence exactly 0.9 and NULL, a graded
+label, an empty and a NULL label (one with a score that gives it a direction), a NULL
+source, an upper-case language, accented words, tickers listed on two exchanges. The
+cache builder can reuse it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tickertape.core.sentiment import direction_of, label_key
+
 SCHEMA = """
 CREATE TABLE articles(
   rowid INTEGER PRIMARY KEY,
@@ -20,6 +23,7 @@ CREATE TABLE articles(
   link TEXT, source TEXT, title TEXT, summary TEXT,
   published INTEGER,
   language TEXT, sentiment TEXT, confidence REAL,
+  label TEXT, label_key TEXT, score REAL,
   tickers TEXT,
   images TEXT, extra TEXT, warnings TEXT,
   added REAL
@@ -49,9 +53,10 @@ class Row:
     body: str
     published: str | None
     language: str | None
-    sentiment: str | None
+    sentiment: str | None  # the label as written; the database holds its direction
     confidence: float | None
     tickers: tuple[str, ...] = ()
+    score: float | None = None
 
     @property
     def published_at(self) -> datetime | None:
@@ -93,7 +98,7 @@ ROWS: tuple[Row, ...] = (
         "a06", "www.cnbc.com", "Markets close higher before holiday",
         "Stocks ended the year on a high note.",
         "Traders were cautiously optimistic.",
-        "2023-12-31T23:59:59+00:00", "en", "somewhat-bullish", 0.55,
+        "2023-12-31T23:59:59+00:00", "en", "Somewhat-Bullish", 0.55, score=0.3,
     ),
     Row(
         "a07", "Reuters", "Chip stocks rally as Nvidia and Amazon gain",
@@ -123,13 +128,13 @@ ROWS: tuple[Row, ...] = (
         "a11", None, "Words out of order",
         "The phrase was not exact at all.",
         "Nothing to see here.",
-        "2024-10-10T10:00:00+00:00", "en", None, 0.3,
+        "2024-10-10T10:00:00+00:00", "en", None, 0.3, score=-0.4,
     ),
     Row(
         "a12", "Financial Times", "NVIDIA's rival AMD gains ground",
         "AMD won new data center deals.",
         "Analysts compared both chip designers.",
-        "2024-12-31T23:00:00+00:00", "EN", "negative", 0.95,
+        "2024-12-31T23:00:00+00:00", "EN", "negative", 0.95, score=-0.8,
     ),
 )  # fmt: skip
 
@@ -154,13 +159,15 @@ def build_query_db(path: Path) -> sqlite3.Connection:
     for rowid, row in enumerate(ROWS, start=1):
         conn.execute(
             "INSERT INTO articles(rowid, id, rel, ordinal, link, source, title, summary,"
-            " published, language, sentiment, confidence, tickers)"
-            " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " published, language, sentiment, confidence, label, label_key, score, tickers)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rowid, row.id, f"{rowid:03d}_{row.id}.txt", f"https://example.com/{row.id}",
                 row.source, row.title, row.summary, _millis(row.published_at),
                 # As in the real cache: a missing label or language is "", never NULL.
-                row.language or "", row.sentiment or "", row.confidence, " ".join(row.tickers),
+                row.language or "", direction_of(row.sentiment or "", row.score),
+                row.confidence, row.sentiment or "", label_key(row.sentiment or ""), row.score,
+                " ".join(row.tickers),
             ),
         )  # fmt: skip
         conn.executemany(

@@ -28,6 +28,7 @@ from tickertape.core.query import (
     compile_query,
     parse,
 )
+from tickertape.core.sentiment import MODIFIERS, direction_of
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +106,26 @@ NOT_NVIDIA_OR_AMAZON = "a03 a05 a06 a08 a09 a10 a11"
         ("ticker:MSFT", ""),
         ("-ticker:NVDA", every_but("a01", "a04", "a07")),
         # sentiment
-        ("sentiment:neg", "a03 a04 a12"),
-        ("sentiment:positive", "a01 a05 a09"),
+        # sentiment: directions (a graded label has one; a score stands in for no label)
+        ("sentiment:neg", "a03 a04 a11 a12"),
+        ("sentiment:positive", "a01 a05 a06 a09"),
         ("sentiment:neu", "a02 a08 a10"),
+        ("sentiment:none", "a07"),
+        ("sentiment:unknown", "a07"),
+        ("-sentiment:none", every_but("a07")),
+        # sentiment: labels as written, a plain word with its graded forms
         ("sentiment:somewhat-bullish", "a06"),
-        ("sentiment:SOMEWHAT-BULLISH", "a06"),
-        ("sentiment:none", "a07 a11"),
-        ("sentiment:unknown", "a07 a11"),
-        ("-sentiment:none", every_but("a07", "a11")),
+        ("sentiment:SOMEWHAT_BULLISH", "a06"),
+        ('sentiment:"Somewhat Bullish"', "a06"),
+        ("sentiment:bullish", "a06"),
+        ("sentiment:very-bullish", ""),
+        ("sentiment:bearish", ""),
+        # scores: no score never matches
+        ("score>0.2", "a06"),
+        ("score<-0.2", "a11 a12"),
+        ("score<=-0.8", "a12"),
+        ("score>=-1", "a06 a11 a12"),
+        ("-score<0", every_but("a11", "a12")),
         # source and language
         ("source:reuters", "a01 a02 a07 a10"),
         ("source:REUTERS.COM", "a01 a02 a10"),
@@ -290,6 +303,7 @@ ATOMS = (
     '"data center"', "the", "york", '"new york"',
     "ticker:NVDA", "ticker:NVDA.O", "$AAPL", "AMZN.O", "ticker:nvda.oq",
     "sentiment:neg", "sentiment:none", "sentiment:somewhat-bullish", "sentiment:pos",
+    "sentiment:bullish", "score>0.2", "score<-0.5", "score>=-0.4",
     "source:reuters", 'source:"wall street"', "lang:en", "lang:fr",
     "after:2024-12", "before:2024", "after:2024-06-15", "after:1m", "before:7d",
     "conf>=0.9", "conf<0.6", "conf>0.9", "conf<=0.6", "is:read", "is:unread", "is:starred",
@@ -360,9 +374,14 @@ def field_matches(node: Field, row: Row) -> bool:
     if node.name == "ticker":
         return any(code == value or code.partition(".")[0] == value for code in row.tickers)
     if node.name == "sentiment":
+        direction = direction_of(row.sentiment or "", row.score)
         if value in ("none", "unknown"):
-            return not row.sentiment or row.sentiment.lower() == value
-        return row.sentiment is not None and row.sentiment.lower() == value
+            return direction == ""
+        if value in ("positive", "negative", "neutral"):
+            return direction == value
+        words = re.findall(r"[^\W_]+", (row.sentiment or "").lower())
+        graded = len(words) == 2 and words[0] in MODIFIERS and words[1] == value
+        return "-".join(words) == value or graded
     if node.name == "source":
         return value in (row.source or "").lower()
     if node.name == "lang":
@@ -372,15 +391,16 @@ def field_matches(node: Field, row: Row) -> bool:
         if when is None:
             return False
         return when >= date_start(value) if node.name == "after" else when < date_start(value)
-    if node.name == "conf":
-        if row.confidence is None:
+    if node.name in ("conf", "score"):
+        number = row.confidence if node.name == "conf" else row.score
+        if number is None:
             return False
         limit = float(value)
         return {
-            ">": row.confidence > limit,
-            ">=": row.confidence >= limit,
-            "<": row.confidence < limit,
-            "<=": row.confidence <= limit,
+            ">": number > limit,
+            ">=": number >= limit,
+            "<": number < limit,
+            "<=": number <= limit,
         }[node.op]
     if node.name == "is":
         return {

@@ -128,7 +128,7 @@ def test_query_control_characters_are_spaces() -> None:
         ("Sentiment:neg", f("sentiment", "negative")),
         ("sentiment:neu", f("sentiment", "neutral")),
         ("sentiment:Somewhat-Bullish", f("sentiment", "somewhat-bullish")),
-        ('sentiment:"very bullish"', f("sentiment", "very bullish")),
+        ('sentiment:"very bullish"', f("sentiment", "very-bullish")),
         ("sentiment:unknown", f("sentiment", "unknown")),
         ("sentiment:none", f("sentiment", "none")),
         ("source:Reuters", f("source", "reuters")),
@@ -147,6 +147,15 @@ def test_query_control_characters_are_spaces() -> None:
         ("CONF>=.90", f("conf", "0.9", ">=")),
         ("conf<1", f("conf", "1", "<")),
         ("conf<=0", f("conf", "0", "<=")),
+        ("score>0.3", f("score", "0.3", ">")),
+        ("score<-0.2", f("score", "-0.2", "<")),
+        ("Score>=+.50", f("score", "0.5", ">=")),
+        ("score<=-0", f("score", "0", "<=")),
+        ("score>-1", f("score", "-1", ">")),
+        ("sentiment:bullish", f("sentiment", "bullish")),
+        ("sentiment:Bullish!", f("sentiment", "bullish")),
+        ('sentiment:"Positive"', f("sentiment", "positive")),
+        ("sentiment:-1", f("sentiment", "-1")),
         ("is:unread", f("is", "unread")),
         ("is:Read", f("is", "read")),
         ("is:starred", f("is", "starred")),
@@ -212,7 +221,7 @@ def test_query_nodes_built_by_hand_print_as_text_that_parses_back() -> None:
 
 # -- errors -------------------------------------------------------------------------
 
-FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, is"
+FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, score, is"
 
 
 @pytest.mark.parametrize(
@@ -241,6 +250,12 @@ FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, i
         ("conf>=1.5", "confidence is between 0 and 1 at column 7"),
         ("conf:0.9", "conf takes >, >=, < or <= at column 5"),
         ("conf=0.9", "conf takes >, >=, < or <= at column 5"),
+        ("score>abc", "invalid number at column 7"),
+        ("x score<-1.5", "score is between -1 and 1 at column 9"),
+        ("score>--1", "invalid number at column 7"),
+        ("score:0.5", "score takes >, >=, < or <= at column 6"),
+        ("score<", "score< needs a value at column 7"),
+        ('sentiment:"!!"', "sentiment: needs a label with letters or digits at column 11"),
         ("ticker>x", "ticker takes ':' at column 7"),
         ("ticker:-x", "invalid ticker at column 8"),
         ("is:new", "is: takes unread, read, starred at column 4"),

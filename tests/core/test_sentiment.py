@@ -53,13 +53,13 @@ def test_labels_we_do_not_know_stay_unknown(label: str) -> None:
 
 def test_label_keys_ignore_case_and_punctuation() -> None:
     keys = {label_key(x) for x in ("Somewhat-Bullish", "SOMEWHAT_BULLISH", "somewhatbullish")}
-    assert keys == {"somewhat bullish"}
+    assert keys == {"somewhat-bullish"}
     assert label_key("+0.70") == "0.7"
 
 
 def test_a_base_word_finds_its_graded_forms_and_a_graded_label_only_itself() -> None:
-    assert "somewhat bullish" in family_keys("bullish")
-    assert family_keys("somewhat bullish") == ("somewhat bullish",)
+    assert "somewhat-bullish" in family_keys("bullish")
+    assert family_keys("somewhat-bullish") == ("somewhat-bullish",)
     assert family_keys("mixed") == ("mixed",)
 
 

@@ -31,18 +31,20 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
+from tickertape.core.sentiment import DIRECTION_NAMES, family_keys, label_key
 from tickertape.core.tickers import normalise_ticker
 
 MAX_QUERY_LENGTH: Final = 1000
 """Longer queries are refused: nobody types them, and they bound the work per keystroke."""
 MAX_DEPTH: Final = 32
 """Parentheses and ``-`` nest at most this deep, so no input can exhaust the stack."""
-FIELDS: Final = ("ticker", "sentiment", "source", "lang", "after", "before", "conf", "is")
+FIELDS: Final = (
+    "ticker", "sentiment", "source", "lang", "after", "before", "conf", "score", "is",
+)  # fmt: skip
 """Field names, in the order error messages and help list them."""
 
-SENTIMENT_ALIASES: Final = {"pos": "positive", "neg": "negative", "neu": "neutral"}
 NO_SENTIMENT: Final = ("unknown", "none")
-"""``sentiment:`` values meaning "no label" (an article labelled so literally matches too)."""
+"""``sentiment:`` values meaning "no direction" (no label, or one we do not know, and no score)."""
 IS_VALUES: Final = ("unread", "read", "starred")
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,6 +58,7 @@ _CASHTAG = re.compile(r"\$[A-Za-z][A-Za-z0-9]{0,7}(?:\.[A-Za-z]{1,3})?")
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _RELATIVE = re.compile(r"([0-9]{1,7})([hdwmy])")
 _NUMBER = re.compile(r"[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20}")
+_SIGNED_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,20}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})")
 _ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _CONF_SQL: Final = {
     ">": "(a.confidence IS NOT NULL AND a.confidence > ?)",
@@ -63,6 +66,7 @@ _CONF_SQL: Final = {
     "<": "(a.confidence IS NOT NULL AND a.confidence < ?)",
     "<=": "(a.confidence IS NOT NULL AND a.confidence <= ?)",
 }
+_SCORE_SQL: Final = {op: sql.replace("confidence", "score") for op, sql in _CONF_SQL.items()}
 _MATCH_SQL: Final = "a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
 _NOT_MATCH_SQL: Final = "a.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
 
@@ -294,9 +298,9 @@ def _word(text: str, word: str, start: int, end: int) -> tuple[Node | None, int]
 def _field(name: str, op: str, raw: str, column: int, value_column: int) -> Field:
     """Check and normalise one field's operator and value."""
     op_column = value_column - len(op)
-    if name == "conf":
+    if name in ("conf", "score"):
         if op not in _CONF_SQL:
-            raise QueryError("conf takes >, >=, < or <=", op_column)
+            raise QueryError(f"{name} takes >, >=, < or <=", op_column)
     elif op != ":":
         raise QueryError(f"{name} takes ':'", op_column)
     if not raw:
@@ -308,7 +312,7 @@ def _field(name: str, op: str, raw: str, column: int, value_column: int) -> Fiel
             raise QueryError("invalid ticker", value_column)
         value = code
     elif name == "sentiment":
-        value = SENTIMENT_ALIASES.get(value, value)
+        value = _sentiment_value(value, value_column)
     elif name in ("after", "before"):
         _check_date(value, value_column)
     elif name == "conf":
@@ -318,9 +322,26 @@ def _field(name: str, op: str, raw: str, column: int, value_column: int) -> Fiel
         if number > 1:
             raise QueryError("confidence is between 0 and 1", value_column)
         value = format(number.normalize(), "f")
+    elif name == "score":
+        if _SIGNED_NUMBER.fullmatch(value) is None:
+            raise QueryError("invalid number", value_column)
+        number = Decimal(value)
+        if not -1 <= number <= 1:
+            raise QueryError("score is between -1 and 1", value_column)
+        value = format(number.normalize() + 0, "f")  # + 0 turns -0 into 0
     elif name == "is" and value not in IS_VALUES:
         raise QueryError("is: takes " + ", ".join(IS_VALUES), value_column)
     return Field(name, op, value)
+
+
+def _sentiment_value(value: str, column: int) -> str:
+    """A direction (``neg`` gives ``negative``), ``none``/``unknown``, or a label key."""
+    if value in NO_SENTIMENT:
+        return value
+    key = label_key(value)
+    if not key:
+        raise QueryError("sentiment: needs a label with letters or digits", column)
+    return DIRECTION_NAMES.get(key, key)
 
 
 def _check_date(value: str, column: int) -> None:
@@ -588,10 +609,15 @@ class _Compiler:
                 return "a.rowid IN (SELECT rowid FROM tickers WHERE code = ?)"
             return "a.rowid IN (SELECT rowid FROM tickers WHERE base = ?)"
         if name == "sentiment":
-            self.params.append(value)
             if value in NO_SENTIMENT:
-                return "(a.sentiment IS NULL OR a.sentiment = '' OR lower(a.sentiment) = ?)"
-            return _INDEXED_SENTIMENT
+                self.params.append("")
+                return _INDEXED_SENTIMENT
+            if value in DIRECTION_NAMES.values():
+                self.params.append(value)
+                return _INDEXED_SENTIMENT
+            keys = family_keys(value)
+            self.params.extend(keys)
+            return f"a.label_key IN ({', '.join('?' * len(keys))})"
         if name == "source":
             # LIKE folds ASCII case as lower() does, and scans about twice as fast.
             escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -608,6 +634,9 @@ class _Compiler:
         if name == "conf":
             self.params.append(float(value))
             return _CONF_SQL[node.op]
+        if name == "score":
+            self.params.append(float(value))
+            return _SCORE_SQL[node.op]
         if name == "is":
             if value == "starred":
                 return "a.id IN (SELECT article_id FROM flag_starred WHERE article_id IS NOT NULL)"
@@ -733,15 +762,19 @@ Fields (names in any case; quote values with spaces: source:"wall street")
   ticker:NVDA             any NVDA listing (NVDA.O, NVDA.OQ); ticker:NVDA.O only that one
   $NVDA  AMZN.O  NASDAQ:AAPL
                           tickers too; quote a dotted word to search it as text: "amazon.com"
-  sentiment:negative      also positive, neutral, pos, neg, neu, other labels by name,
-                          and sentiment:none for articles without a label
+  sentiment:negative      the direction: also positive, neutral, pos, neg, neu;
+                          sentiment:none for articles without one (shown as ?)
+  sentiment:bullish       a label as the feed writes it (case and punctuation ignored);
+                          a plain word takes its graded forms along (Somewhat-Bullish),
+                          sentiment:somewhat-bullish finds only those
   source:reuters          the source contains the text
   lang:en                 the language code
   after:2024-12-01        published on or after the start of that day (UTC)
   before:2024-12          published before the start of that month (UTC); also 2024
   after:7d                relative: h hours, d days, w weeks, m months, y years ago
   conf>0.9                confidence, also >=, <, <=
+  score>0.3  score<-0.2  the signed sentiment score, -1 to 1, also >=, <=
   is:unread  is:read  is:starred
-Articles with no date or no confidence never match date or conf filters.
+Articles with no date, confidence or score never match date, conf or score filters.
 A word with a colon that is not a field, like 10:30, is searched as words.
 """

@@ -57,7 +57,7 @@ MODIFIERS: Final = (
 )  # fmt: skip
 
 # Labels that say "no sentiment" (a Python None written out, an empty cell).
-_NO_LABEL: Final = frozenset({"", "none", "null", "nan", "na", "n a"})
+_NO_LABEL: Final = frozenset({"", "none", "null", "nan", "na", "n-a"})
 
 _WORD: Final = re.compile(r"[^\W_]+")
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -65,10 +65,10 @@ _FUSED: Final = re.compile("(" + "|".join(MODIFIERS) + ")(" + "|".join(_BASE_LAB
 
 
 def label_key(label: str) -> str:
-    """The form labels are compared in: lower-case words joined by one space.
+    """The form labels are compared in: lower-case words joined by ``-``.
 
     ``"Somewhat-Bullish"``, ``"SOMEWHAT_BULLISH"`` and ``"somewhatbullish"`` all give
-    ``"somewhat bullish"``; a number keeps its value's spelling (``"+0.70"`` gives
+    ``"somewhat-bullish"``; a number keeps its value's spelling (``"+0.70"`` gives
     ``"0.7"``).
     """
     text = unicodedata.normalize("NFKC", label).strip().lower()
@@ -80,7 +80,7 @@ def label_key(label: str) -> str:
         fused = _FUSED.fullmatch(words[0])
         if fused is not None:
             words = [fused[1], fused[2]]
-    return " ".join(words)
+    return "-".join(words)
 
 
 def label_direction(label: str) -> str | None:
@@ -95,7 +95,7 @@ def label_direction(label: str) -> str | None:
     if _NUMBER.fullmatch(key):
         number = float(key)
         return score_direction(number) if -1.0 <= number <= 1.0 else None
-    modifier, _, base = key.partition(" ")
+    modifier, _, base = key.partition("-")
     if modifier in MODIFIERS:
         return _BASE_LABELS.get(base)
     return None
@@ -128,14 +128,14 @@ def is_unknown_label(label: str) -> bool:
 def family_keys(key: str) -> tuple[str, ...]:
     """The label keys a query for ``key`` matches: a base word takes its graded forms
     along (``bullish`` finds Somewhat-Bullish), a graded label only itself."""
-    if " " in key or key not in _BASE_LABELS:
+    if key not in _BASE_LABELS:
         return (key,)
-    return (key, *(f"{modifier} {key}" for modifier in MODIFIERS))
+    return (key, *(f"{modifier}-{key}" for modifier in MODIFIERS))
 
 
 def family_of(key: str) -> str:
-    """The base word of a graded label key (``"somewhat bullish"`` gives ``"bullish"``)."""
-    modifier, _, base = key.partition(" ")
+    """The base word of a graded label key (``"somewhat-bullish"`` gives ``"bullish"``)."""
+    modifier, _, base = key.partition("-")
     return base if modifier in MODIFIERS and base in _BASE_LABELS else key
 
 
