@@ -21,13 +21,33 @@ FORMATS = ("table", "jsonl", "csv")
 SENTIMENT_GLYPHS = {"positive": "▲", "negative": "▼", "neutral": "■"}
 RECORD_KEYS = (
     "id", "path", "link", "source", "title", "summary", "published", "language",
-    "sentiment", "confidence", "tickers", "images", "warnings",
+    "sentiment", "sentiment_label", "score", "confidence", "tickers", "images", "warnings",
 )  # fmt: skip
 
 
-def sentiment_glyph(label: str) -> str:
-    """▲ positive, ▼ negative, ■ neutral, ? for an unknown or missing label."""
-    return SENTIMENT_GLYPHS.get(label, "?")
+def sentiment_glyph(direction: str) -> str:
+    """▲ positive, ▼ negative, ■ neutral, ? for no direction (no label, an unknown one)."""
+    return SENTIMENT_GLYPHS.get(direction, "?")
+
+
+def conf_or_score(confidence: float | None, score: float | None) -> str:
+    """The Conf/Score cell: the confidence, else the score with its sign, else ``-``.
+
+    A score always shows its sign (``+0.42``) and a confidence never does, so a
+    column holding both still says which each number is.
+    """
+    if confidence is not None:
+        return f"{confidence:.2f}"
+    if score is not None:
+        return f"{score:+.2f}"
+    return "-"
+
+
+def conf_or_score_header(has_confidence: bool, has_score: bool) -> str:
+    """``Conf``, ``Score`` or ``Conf/Score``: what the column shows."""
+    if has_score and not has_confidence:
+        return "Score"
+    return "Conf/Score" if has_score else "Conf"
 
 
 def article_record(article: Article, path: str) -> dict[str, Any]:
@@ -41,7 +61,9 @@ def article_record(article: Article, path: str) -> dict[str, Any]:
         "summary": sanitize(article.summary),
         "published": format_published(article.published),
         "language": sanitize_inline(article.language),
-        "sentiment": sanitize_inline(article.sentiment),
+        "sentiment": article.sentiment or None,
+        "sentiment_label": sanitize_inline(article.sentiment_label),
+        "score": article.score,
         "confidence": article.confidence,
         "tickers": list(article.tickers),
         "images": [sanitize_inline(url) for url in article.images],
@@ -92,7 +114,11 @@ def write_table(
     records: Sequence[dict[str, Any]], out: IO[str], *, width: int | None = None
 ) -> None:
     """Aligned columns for people; the title is cut to ``width`` when one is given."""
-    header = ("ID", "DATE (UTC)", "S", "CONF", "SOURCE", "TICKERS", "TITLE")
+    shown = [(r["confidence"], r["score"]) for r in records]
+    has_confidence = any(confidence is not None for confidence, _ in shown)
+    has_score = any(confidence is None and score is not None for confidence, score in shown)
+    conf = conf_or_score_header(has_confidence, has_score).upper()
+    header = ("ID", "DATE (UTC)", "S", conf, "SOURCE", "TICKERS", "TITLE")
     rows: list[tuple[str, ...]] = []
     for record in records:
         published = record["published"]
@@ -103,19 +129,18 @@ def write_table(
             if published
             else "-"
         )
-        confidence = record["confidence"]
         rows.append(
             (
                 record["id"],
                 date,
-                sentiment_glyph(record["sentiment"]),
-                f"{confidence:.2f}" if confidence is not None else "-",
+                sentiment_glyph(record["sentiment"] or ""),
+                conf_or_score(record["confidence"], record["score"]),
                 record["source"] or "-",
                 " ".join(record["tickers"]) or "-",
                 record["title"] or "(no title)",
             )
         )
-    caps = (16, 16, 1, 4, 24, 24)
+    caps = (16, 16, 1, 10, 24, 24)
     widths = [
         min(cap, max([_cell_len(header[i])] + [_cell_len(row[i]) for row in rows]))
         for i, cap in enumerate(caps)

@@ -42,10 +42,10 @@ def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-SORTS = ("date", "title", "source", "sentiment", "confidence", "relevance")
+SORTS = ("date", "title", "source", "sentiment", "confidence", "score", "relevance")
 SORT_HELP = (
     "sort key (default: date, newest first). title and source sort A-Z, sentiment "
-    "positive, neutral, negative, then others, confidence high to low; relevance puts "
+    "positive, neutral, negative, then none, confidence and score high to low; relevance puts "
     "the best match first when the query has words, and is date order when it has none. "
     "Ties go newest first; articles without the value go last"
 )

@@ -18,6 +18,21 @@ from tickertape.core.sanitize import sanitize, sanitize_inline
 from tickertape.output import sentiment_glyph
 
 
+def sentiment_text(article: Article) -> str:
+    """The label as written, its direction when the label does not say it plainly,
+    the confidence and the signed score: ``Somewhat-Bullish (positive) score +0.21``."""
+    label, direction = article.sentiment_label, article.sentiment
+    if label:
+        text = label if label.lower() == direction else f"{label} ({direction or 'unknown label'})"
+    else:
+        text = f"{direction} (from the score)" if direction else "no sentiment"
+    if article.confidence is not None:
+        text += f" {article.confidence:.2f}"
+    if article.score is not None:
+        text += f" score {article.score:+.2f}"
+    return text
+
+
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "show",
@@ -42,10 +57,7 @@ def render_article(article: Article) -> str:
         published or "no date",
         article.language or "no language",
     ]
-    sentiment = article.sentiment or "no sentiment"
-    if article.confidence is not None:
-        sentiment += f" {article.confidence:.2f}"
-    meta.append(f"{sentiment_glyph(article.sentiment)} {sentiment}")
+    meta.append(f"{sentiment_glyph(article.sentiment)} {sentiment_text(article)}")
     lines.append(" · ".join(meta))
     lines.append("")
     lines.append(f"Link:    {article.link or '-'}")

@@ -1,4 +1,5 @@
-"""``tickertape stats``: counts by source, sentiment, language, ticker and month."""
+"""``tickertape stats``: counts by source, sentiment, label, language, ticker and month,
+and each ticker's mean sentiment."""
 
 from __future__ import annotations
 
@@ -17,17 +18,21 @@ from tickertape.commands.common import (
 )
 from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
+from tickertape.core.sentiment import score_direction
+from tickertape.output import sentiment_glyph
 
-SECTIONS = ("source", "sentiment", "language", "ticker", "month")
+SECTIONS = ("source", "sentiment", "label", "language", "ticker", "month")
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "stats",
-        help="count articles by source, sentiment, language, ticker and month",
+        help="count articles by source, sentiment, label, language, ticker and month",
         description="Count the articles a query selects (all by default) by source,\n"
-        "sentiment, language, ticker (top 20) and month (UTC). In JSON, articles\n"
-        'without a value are counted under "".',
+        "sentiment (the direction), label (as the feed writes it), language, ticker\n"
+        "(top 20, with the mean sentiment of its articles: the score where there is\n"
+        "one, else +1/0/-1 from the direction) and month (UTC). In JSON, articles\n"
+        'without a value are counted under "", and the means are in "ticker_sentiment".',
         epilog=query_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -45,12 +50,16 @@ def run(args: argparse.Namespace) -> int:
         report_problems(cache.problems(), quiet=args.quiet)
         total = len(cache.select(compiled))
         stats = cache.stats(compiled)
+        means = cache.ticker_means(compiled, [code for code, _ in stats["ticker"]])
     finally:
         cache.close()
     if args.format == "json":
         payload = {
             "articles": total,
             **{name: {sanitize_inline(k): v for k, v in stats[name]} for name in SECTIONS},
+            "ticker_sentiment": {
+                code: None if mean is None else round(mean, 4) for code, mean in means.items()
+            },
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -62,7 +71,13 @@ def run(args: argparse.Namespace) -> int:
         if not rows:
             lines.append("  (none)")
         width = max((len(f"{count:,}") for _, count in rows), default=1)
+        key_width = max((len(sanitize_inline(key)) for key, _ in rows), default=0)
         for key, count in rows:
-            lines.append(f"  {count:>{width},}  {sanitize_inline(key) or '(none)'}")
+            line = f"  {count:>{width},}  {sanitize_inline(key) or '(none)'}"
+            mean = means.get(key) if name == "ticker" else None
+            if mean is not None:
+                line = f"{line:<{width + key_width + 4}}  {sentiment_glyph(score_direction(mean))}"
+                line += f" {mean:+.2f}"
+            lines.append(line)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

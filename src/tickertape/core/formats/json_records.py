@@ -106,9 +106,14 @@ def article_from_record(
     values: dict[str, object] = {}
     extra: dict[str, object] = {}
     record_id: object = None
+    # Our own records write the direction as "sentiment" and the label as written as
+    # "sentiment_label": the label is what is read back.
+    labelled = any(k.lower() == "sentiment_label" and v for k, v in record.items())
     for key, value in record.items():
         lower = key.lower()
         name = _ALIASES.get(lower)
+        if labelled and lower == "sentiment":
+            continue
         if name is not None and name not in values and value is not None:
             if name == "images" and lower != "images" and isinstance(value, str):
                 value = [value]  # urlToImage, banner_image: one URL, not a list literal

@@ -42,6 +42,9 @@ SORT_LABELS = {
     "source": "Source",
     "title": "Title",
 }
+# What the confidence column holds, and its title: confidences only, signed scores
+# only, or both (the score where an article has no confidence).
+CONF_MODES = {"conf": "Conf", "score": "Score", "both": "Cf/Sc"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -53,9 +56,13 @@ class Column:
     width: int
 
 
-def layout_columns(width: int) -> list[Column]:
-    """Column positions for a pane ``width`` cells wide; the title takes what is left."""
-    fixed = [("flags", 2), ("date", 12), ("sentiment", 1), ("confidence", 4)]
+def layout_columns(width: int, conf_mode: str = "conf") -> list[Column]:
+    """Column positions for a pane ``width`` cells wide; the title takes what is left.
+
+    The confidence column is one cell wider when it shows signed scores (``+1.00``).
+    """
+    conf_width = 4 if conf_mode == "conf" else 5
+    fixed = [("flags", 2), ("date", 12), ("sentiment", 1), ("confidence", conf_width)]
     source_width = max(8, min(22, width // 8))
     tickers_width = 0 if width < 90 else max(8, min(22, width // 9))
     columns: list[Column] = []
@@ -90,6 +97,19 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def conf_cell(confidence: float | None, score: float | None, width: int) -> str:
+    """`` .93`` for a confidence, ``-.42`` for a signed score (always with its sign,
+    so a column holding both still tells them apart), `` - `` for neither."""
+    if confidence is not None:
+        text = f"{confidence:.2f}"
+    elif score is not None:
+        text = f"{score:+.2f}"
+    else:
+        return "  - ".ljust(width)
+    text = text.replace("0.", ".", 1) if text.lstrip("+-").startswith("0.") else text
+    return text.rjust(width)
+
+
 class ListHeader(Widget):
     """Column titles above the list; clicking one sorts by it."""
 
@@ -106,6 +126,7 @@ class ListHeader(Widget):
 
     sort_key: reactive[str] = reactive("date")
     reverse: reactive[bool] = reactive(False)
+    conf_mode: reactive[str] = reactive("conf")
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -113,21 +134,32 @@ class ListHeader(Widget):
         if y != 0:
             return Strip.blank(width, style)
         line = [" "] * width
-        for column in layout_columns(width - 1):
+        for column in layout_columns(width - 1, self.conf_mode):
             label = SORT_LABELS.get(column.key, column.key.capitalize())
             if column.key == "flags":
                 label = ""
-            if column.key == self.sort_key:
+            if column.key == "confidence":
+                label = CONF_MODES.get(self.conf_mode, "Conf")
+                if self.sort_key in ("confidence", "score"):
+                    sorted_by = "Conf" if self.sort_key == "confidence" else "Scr"
+                    label = sorted_by + ("▼" if not self.reverse else "▲")
+            elif column.key == self.sort_key:
                 label += "▼" if not self.reverse else "▲"
             text = _fit(label, column.width)
             line[column.start : column.start + column.width] = list(text)
         return Strip([Segment("".join(line)[:width], style)], width)
 
     def on_click(self, event: events.Click) -> None:
-        for column in layout_columns(self.size.width - 1):
+        for column in layout_columns(self.size.width - 1, self.conf_mode):
             if column.start <= event.x < column.start + column.width + 1:
-                if column.key in SORT_LABELS:
-                    self.post_message(self.SortClicked(column.key))
+                key = column.key
+                if key == "confidence" and (
+                    self.conf_mode == "score"
+                    or (self.conf_mode == "both" and self.sort_key == "confidence")
+                ):
+                    key = "score"  # a second click on Cf/Sc sorts by the score
+                if key in SORT_LABELS or key == "score":
+                    self.post_message(self.SortClicked(key))
                 return
 
 
@@ -214,6 +246,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._highlight: re.Pattern[str] | None = None
         self._new: set[int] = set()
         self._last_posted: int | None = -1
+        self._conf_mode = "conf"
 
     # -- data ---------------------------------------------------------------
 
@@ -255,6 +288,12 @@ class ArticleList(ScrollView, can_focus=True):
         """Mark these articles as new since the last run (◆ instead of ●)."""
         self._new = rowids
         self.refresh()
+
+    def set_conf_mode(self, mode: str) -> None:
+        """What the confidence column shows: ``conf``, ``score`` or ``both``."""
+        if mode != self._conf_mode:
+            self._conf_mode = mode
+            self.refresh()
 
     def set_highlight(self, terms: Sequence[str]) -> None:
         """Mark these search terms in titles (ignoring case and accents, as search does)."""
@@ -352,7 +391,7 @@ class ArticleList(ScrollView, can_focus=True):
         read, starred = self._flags.get(row.id, (False, False))
         segments: list[Segment] = []
         x = 0
-        for column in layout_columns(width):
+        for column in layout_columns(width, self._conf_mode):
             if column.start > x:
                 segments.append(Segment(" " * (column.start - x), base))
             segments.extend(
@@ -389,15 +428,12 @@ class ArticleList(ScrollView, can_focus=True):
         if key == "date":
             date = compact_date(row.published_ms, self._clock().astimezone())
             return [Segment(_fit(date, width), style("date"))]
-        if key == "sentiment":
+        if key == "sentiment":  # the direction, whatever the label says
             glyph = GLYPHS.get(row.sentiment, "?")
             name = row.sentiment if row.sentiment in GLYPHS else "unknown"
             return [Segment(glyph, style(name, glyph=True))]
         if key == "confidence":
-            text = f"{row.confidence:.2f}" if row.confidence is not None else "  - "
-            if text.startswith("0"):
-                text = " " + text[1:]
-            return [Segment(_fit(text, width), base)]
+            return [Segment(conf_cell(row.confidence, row.score, width), base)]
         if key == "source":
             return [Segment(_fit(row.source or "—", width), style("source"))]
         if key == "tickers":

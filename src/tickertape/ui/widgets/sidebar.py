@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tickertape.core.article import Article
+from tickertape.core.sentiment import score_direction
 
 GLYPHS = {
     "positive": ("▲", "$text-success"),
@@ -41,11 +42,26 @@ def confidence_bar(confidence: float) -> Content:
     return Content.assemble((bar.ljust(BAR_WIDTH), "$text-primary"), (" ", ""), f"{confidence:.2f}")
 
 
-def sentiment_content(label: str) -> Content:
-    if not label:
+def sentiment_content(direction: str, label: str = "") -> Content:
+    """The glyph of the direction and the label as written, with the direction when
+    the label does not say it plainly (``▲ Somewhat-Bullish  positive``)."""
+    if not label and not direction:
         return Content.styled("? none", "$text-muted")
-    glyph, style = GLYPHS.get(label, ("?", "$text-warning"))
-    return Content.styled(f"{glyph} {label}", style)
+    glyph, style = GLYPHS.get(direction, ("?", "$text-warning"))
+    if not label:
+        return Content.assemble(
+            (f"{glyph} {direction}", style), ("  from the score", "$text-muted")
+        )
+    if label.lower() == direction:
+        return Content.styled(f"{glyph} {label}", style)
+    note = direction or "unknown label"
+    return Content.assemble((f"{glyph} {label}", style), (f"  {note}", "$text-muted"))
+
+
+def score_content(score: float) -> Content:
+    """A signed score, coloured by its direction: ``▼ -0.42``."""
+    glyph, style = GLYPHS[score_direction(score)]
+    return Content.styled(f"{glyph} {score:+.2f}", style)
 
 
 class Sidebar(VerticalScroll):
@@ -79,19 +95,26 @@ class Sidebar(VerticalScroll):
         else:
             sections.append(("Published", Content.styled("unknown", "$text-muted")))
         sections.append(("Language", Content(article.language or "—")))
-        sections.append(("Sentiment", sentiment_content(article.sentiment)))
+        sections.append(
+            ("Sentiment", sentiment_content(article.sentiment, article.sentiment_label))
+        )
         if article.confidence is not None:
             sections.append(("Confidence", confidence_bar(article.confidence)))
         else:
             sections.append(("Confidence", Content.styled("—", "$text-muted")))
+        if article.score is not None:
+            sections.append(("Score", score_content(article.score)))
         if article.tickers:
+            given = {ticker.code: ticker for ticker in article.given_tickers}
             lines = []
             for code in article.tickers:
                 count, average = ticker_stats.get(code, (0, None))
                 mood = ""
                 if average is not None:
-                    glyph = "▲" if average > 0.15 else "▼" if average < -0.15 else "■"
-                    mood = f" {glyph}{average:+.2f}"
+                    mood = f" {GLYPHS[score_direction(average)][0]}{average:+.2f}"
+                here = given.get(code)
+                if here is not None and here.score is not None:
+                    mood += f" (here {here.score:+.2f})"
                 lines.append(
                     Content.assemble(
                         (code, "bold $text-warning"),
