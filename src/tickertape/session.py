@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence")
+SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence", "score")
 FIRST_SCREEN: Final = 200
 """Rows sent ahead of the whole result on the first search, so the list paints at once."""
 UNREAD: Final = "is:unread"
@@ -67,6 +67,8 @@ class Counts:
     problems: int
     ticker_stats: dict[str, tuple[int, float | None]] = field(default_factory=dict)
     new: set[int] | None = None
+    conf_mode: str = "conf"
+    """What the list's Conf/Score column shows: ``conf``, ``score`` or ``both``."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -238,9 +240,13 @@ class ReaderSession:
         """Whether the query has words to rank by (relevance needs them)."""
         return compile_query(self._tree).has_text
 
-    def next_sort(self) -> str:
-        position = SORT_CYCLE.index(self.sort_key) if self.sort_key in SORT_CYCLE else -1
-        return SORT_CYCLE[(position + 1) % len(SORT_CYCLE)]
+    def next_sort(self, conf_mode: str = "conf") -> str:
+        """The sort after the current one; score joins the cycle when the index has
+        scores, confidence when it has confidences (``conf_mode`` as in :class:`Counts`)."""
+        skip = {"conf": {"score"}, "score": {"confidence"}}.get(conf_mode, set())
+        cycle = [key for key in SORT_CYCLE if key not in skip]
+        position = cycle.index(self.sort_key) if self.sort_key in cycle else -1
+        return cycle[(position + 1) % len(cycle)]
 
     def set_sort(self, key: str) -> None:
         """Sort by ``key``; remembered for the index, except relevance (query-bound)."""
@@ -430,7 +436,9 @@ class ReaderSession:
             new = added if len(added) < index.count() else None  # a rebuilt cache is not news
         if self.state is not None:
             self.state.mark_opened(self.index_key, time.time())
-        return Counts(len(index.problems()), index.ticker_stats(), new)
+        has_confidence, has_score = index.value_columns()
+        conf_mode = "conf" if not has_score else "both" if has_confidence else "score"
+        return Counts(len(index.problems()), index.ticker_stats(), new, conf_mode)
 
 
 __all__ = [

@@ -150,12 +150,16 @@ def test_a_jsonl_record_has_exactly_the_documented_keys_and_types(
         assert list(record) == list(RECORD_KEYS)
         assert set(record) == {
             "id", "path", "link", "source", "title", "summary", "published", "language",
-            "sentiment", "confidence", "tickers", "images", "warnings",
+            "sentiment", "sentiment_label", "score", "confidence", "tickers", "images",
+            "warnings",
         }  # fmt: skip
-        for key in ("id", "path", "link", "source", "title", "summary", "language", "sentiment"):
+        for key in ("id", "path", "link", "source", "title", "summary", "language"):
             assert isinstance(record[key], str), key
+        assert isinstance(record["sentiment_label"], str)
+        assert record["sentiment"] in ("positive", "negative", "neutral", None)
         assert record["published"] is None or ISO_UTC.fullmatch(record["published"])
         assert record["confidence"] is None or isinstance(record["confidence"], float)
+        assert record["score"] is None or isinstance(record["score"], float)
         for key in ("tickers", "images", "warnings"):
             assert isinstance(record[key], list)
             assert all(isinstance(item, str) for item in record[key])
@@ -168,9 +172,11 @@ def test_a_jsonl_record_has_exactly_the_documented_keys_and_types(
     assert first["sentiment"] == "positive"
     assert first["link"] == "https://news.example/chips/rally"
     by_id = {record["id"]: record for record in records}
-    assert by_id[E5]["sentiment"] == "positive"  # "Positive" in the file
+    assert by_id[E5]["sentiment"] == "positive"
+    assert by_id[E5]["sentiment_label"] == "Positive"  # as the file writes it
     assert by_id[E5]["confidence"] is None
-    assert by_id[F6]["sentiment"] == ""
+    assert by_id[F6]["sentiment"] is None
+    assert by_id[F6]["sentiment_label"] == ""
     assert by_id[F6]["tickers"] == []
 
 
@@ -296,8 +302,9 @@ def test_without_a_path_it_lists_the_bundled_sample(capsys: pytest.CaptureFixtur
     assert len(records) == 37
     assert len({r["id"] for r in records}) == 37
     warnings = err.splitlines()
-    assert len(warnings) == 2
+    assert len(warnings) == 3  # one of them: the sample's unknown label 'mixed', once
     assert all(line.startswith("warning: ") for line in warnings)
+    assert sum("unknown label 'mixed'" in line for line in warnings) == 1
 
 
 # -- warnings --------------------------------------------------------------------------

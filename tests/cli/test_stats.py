@@ -37,10 +37,15 @@ def test_stats_json_counts_the_six_articles(
         },
         # "Positive" in e5 counts as positive; f6 has no label.
         "sentiment": {"positive": 2, "neutral": 2, "negative": 1, "": 1},
+        # Labels as written; "Positive" and "positive" are one label.
+        "label": {"Positive": 2, "neutral": 2, "negative": 1},
         "language": {"en": 6},
         "ticker": {"AMZN.O": 2, "AMD.O": 1, "JPM.N": 1, "NVDA.O": 1, "XOM.N": 1},
         "month": {"2024-12": 3, "2024-11": 1, "2024-10": 1, "2024-09": 1},
-    }
+        # AMZN.O: one negative and one neutral article, no scores: (-1 + 0) / 2.
+        "ticker_sentiment": {"AMZN.O": -0.5, "AMD.O": 1.0, "JPM.N": 1.0, "NVDA.O": 1.0,
+                             "XOM.N": 0.0},
+    }  # fmt: skip
     # Most frequent first; months newest first.
     assert next(iter(stats["source"])) == "wire.example"
     assert list(stats["month"]) == ["2024-12", "2024-11", "2024-10", "2024-09"]
@@ -51,9 +56,11 @@ def test_stats_query_narrows_every_section(index: Path, capsys: pytest.CaptureFi
         "articles": 2,
         "source": {"cloud.example": 1, "shop.example": 1},
         "sentiment": {"negative": 1, "neutral": 1},
+        "label": {"negative": 1, "neutral": 1},
         "language": {"en": 1 + 1},
         "ticker": {"AMZN.O": 2},
         "month": {"2024-12": 2},
+        "ticker_sentiment": {"AMZN.O": -0.5},
     }
     narrowed = stats_json(capsys, str(index), "-q", "sentiment:neutral")
     assert narrowed["articles"] == 2
@@ -61,7 +68,8 @@ def test_stats_query_narrows_every_section(index: Path, capsys: pytest.CaptureFi
     assert narrowed["month"] == {"2024-12": 1, "2024-11": 1}
     nothing = stats_json(capsys, str(index), "-q", "lang:fr")
     assert nothing == {
-        "articles": 0, "source": {}, "sentiment": {}, "language": {}, "ticker": {}, "month": {},
+        "articles": 0, "source": {}, "sentiment": {}, "label": {}, "language": {}, "ticker": {},
+        "month": {}, "ticker_sentiment": {},
     }  # fmt: skip
 
 
@@ -79,11 +87,13 @@ def test_stats_table_lists_each_section_with_counts(
         elif line:
             sections[current].append(" ".join(line.split()))
     assert out.splitlines()[0] == "6 articles"
-    assert list(sections) == ["SOURCE", "SENTIMENT", "LANGUAGE", "TICKER (TOP 20)", "MONTH"]
+    assert list(sections) == [
+        "SOURCE", "SENTIMENT", "LABEL", "LANGUAGE", "TICKER (TOP 20)", "MONTH",
+    ]  # fmt: skip
     assert sections["SOURCE"][0] == "2 wire.example"
     assert sorted(sections["SENTIMENT"]) == ["1 (none)", "1 negative", "2 neutral", "2 positive"]
     assert sections["LANGUAGE"] == ["6 en"]
-    assert sections["TICKER (TOP 20)"][0] == "2 AMZN.O"
+    assert sections["TICKER (TOP 20)"][0] == "2 AMZN.O ▼ -0.50"
     assert len(sections["TICKER (TOP 20)"]) == 5
     assert sections["MONTH"] == ["3 2024-12", "1 2024-11", "1 2024-10", "1 2024-09"]
 

@@ -389,8 +389,9 @@ def sortable(tmp_path: Path, cache_dir: Path) -> Iterator[IndexCache]:
         # name, title, published, source, sentiment, confidence
         ("01", "delta", "2024-01-05T00:00:00Z", "www.b.com", "negative", "0.5"),
         ("02", "Alpha", "2024-01-03T00:00:00Z", "www.a.com", "positive", "0.9"),
-        ("03", "charlie", "2024-01-03T00:00:00Z", "www.c.com", "mixed", None),
-        ("04", "", "2024-01-04T00:00:00Z", "", None, None),
+        # a signed score in confidence: -0.4 (an unknown label takes its direction)
+        ("03", "charlie", "2024-01-03T00:00:00Z", "www.c.com", "mixed", "-0.4"),
+        ("04", "", "2024-01-04T00:00:00Z", "", None, "-0.9"),
         ("05", "bravo", None, "www.a.com", "neutral", "0.9"),
         ("06", "alpha", "2024-01-03T00:00:00Z", "www.a.com", "positive", "0.2"),
     ]
@@ -413,8 +414,9 @@ EXPECTED = {
     "date": ["01", "04", "02", "03", "06", "05"],
     "title": ["02", "06", "05", "03", "01", "04"],
     "source": ["02", "06", "05", "01", "03", "04"],
-    "sentiment": ["02", "06", "05", "01", "03", "04"],
+    "sentiment": ["02", "06", "05", "01", "04", "03"],
     "confidence": ["02", "05", "01", "06", "04", "03"],
+    "score": ["03", "04", "01", "02", "06", "05"],
 }
 
 

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-from tickertape.core.article import Problem
+from tickertape.core.article import GivenTicker, Problem
 
 POSITIVE: Final = "positive"
 NEGATIVE: Final = "negative"
@@ -172,3 +172,11 @@ def unknown_label_problems(labels: Iterable[tuple[str, str, int]]) -> list[Probl
         )
         problems.append(Problem(rel, "sentiment", reason))
     return problems
+
+
+def given_value(ticker: GivenTicker) -> float | None:
+    """What a record's own sentiment for a ticker counts for: its score, else +1/0/-1
+    from its label, else None (the article's own sentiment is used)."""
+    if ticker.score is not None:
+        return ticker.score
+    return DIRECTION_VALUES.get(label_direction(ticker.label) or "")

@@ -4,17 +4,21 @@ per-ticker figures, each one ``GROUP BY`` over the query's ``WHERE``."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from tickertape.core.index.select import Derived
+from tickertape.core.sentiment import DIRECTION_NAMES, family_keys, label_direction
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
 
+# What one (article, ticker) row adds to the ticker's mean sentiment: the record's own
+# score for the ticker, else the article's score, else +1/0/-1 from its direction.
 _SCORE_SQL: Final = (
-    "CASE a.sentiment WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 "
-    "WHEN 'neutral' THEN 0.0 END"
+    "coalesce(t.score, a.score, CASE a.sentiment WHEN 'positive' THEN 1.0 "
+    "WHEN 'negative' THEN -1.0 WHEN 'neutral' THEN 0.0 END)"
 )
 _MONTH_SQL: Final = "coalesce(strftime('%Y-%m', a.published / 1000, 'unixepoch'), '')"
 
@@ -26,7 +30,7 @@ class Facets:
     total: int
     tickers: tuple[tuple[str, int], ...]
     sources: tuple[tuple[str, int], ...]
-    sentiments: tuple[tuple[str, int], ...]
+    sentiments: tuple[tuple[str, int], ...]  # directions ("" for none), then labels
     languages: tuple[tuple[str, int], ...]
 
 
@@ -42,7 +46,7 @@ def facets(conn: sqlite3.Connection, query: CompiledQuery | None, limit: int) ->
         int(total[0]),
         _group(conn, "t.code", where, params, limit, tickers=True),
         _group(conn, "a.source", where, params, limit),
-        _group(conn, "a.sentiment", where, params, limit),
+        _sentiment_facets(conn, where, params, limit),
         _group(conn, "a.language", where, params, limit),
     )
 
@@ -50,11 +54,13 @@ def facets(conn: sqlite3.Connection, query: CompiledQuery | None, limit: int) ->
 def stats(
     conn: sqlite3.Connection, query: CompiledQuery | None
 ) -> dict[str, list[tuple[str, int]]]:
-    """Counts by source, sentiment, language, ticker (top 20) and month (YYYY-MM)."""
+    """Counts by source, sentiment (direction), label (as written), language, ticker
+    (top 20) and month (YYYY-MM)."""
     where, params = _where(query)
     return {
         "source": list(_group(conn, "a.source", where, params, None)),
         "sentiment": list(_group(conn, "a.sentiment", where, params, None)),
+        "label": [(label, n) for _, label, n in _labels(conn, where, params) if label],
         "language": list(_group(conn, "a.language", where, params, None)),
         "ticker": list(_group(conn, "t.code", where, params, 20, tickers=True)),
         "month": list(_group(conn, _MONTH_SQL, where, params, None, by_key=True)),
@@ -62,7 +68,11 @@ def stats(
 
 
 def ticker_stats(conn: sqlite3.Connection, derived: Derived) -> dict[str, tuple[int, float | None]]:
-    """code -> (articles mentioning it, mean sentiment +1/0/-1 over labelled ones)."""
+    """code -> (articles mentioning it, mean sentiment over those that have one).
+
+    An article counts with the score its record gives the ticker, else its own score,
+    else +1/0/-1 from its direction; articles with none are left out.
+    """
     if derived.ticker_stats is None:
         derived.ticker_stats = {
             code: (int(n), None if score is None else float(score))
@@ -72,6 +82,70 @@ def ticker_stats(conn: sqlite3.Connection, derived: Derived) -> dict[str, tuple[
             )
         }
     return dict(derived.ticker_stats)
+
+
+def ticker_means(
+    conn: sqlite3.Connection, query: CompiledQuery | None, codes: Sequence[str]
+) -> dict[str, float | None]:
+    """The mean sentiment of each of ``codes`` over the articles ``query`` selects
+    (counted as in :func:`ticker_stats`); None for a ticker none of them scores."""
+    where, params = _where(query)
+    means: dict[str, float | None] = dict.fromkeys(codes)
+    if not codes:
+        return means
+    marks = ",".join("?" * len(codes))
+    for code, mean in conn.execute(
+        f"SELECT t.code, avg({_SCORE_SQL}) FROM tickers AS t JOIN articles AS a "
+        f"ON a.rowid = t.rowid WHERE t.code IN ({marks}) AND {where} GROUP BY t.code",
+        (*codes, *params),
+    ):
+        means[str(code)] = None if mean is None else float(mean)
+    return means
+
+
+def value_columns(conn: sqlite3.Connection) -> tuple[bool, bool]:
+    """Whether any article has a confidence, and whether any has a score but no
+    confidence: what the list's Conf/Score column will show."""
+    row = conn.execute(
+        "SELECT EXISTS(SELECT 1 FROM articles WHERE confidence IS NOT NULL), "
+        "EXISTS(SELECT 1 FROM articles WHERE confidence IS NULL AND score IS NOT NULL)"
+    ).fetchone()
+    return bool(row[0]), bool(row[1])
+
+
+def _labels(
+    conn: sqlite3.Connection, where: str, params: tuple[object, ...]
+) -> list[tuple[str, str, int]]:
+    """(label key, its most common spelling, count) of the result's labels, most
+    frequent first."""
+    sql = (
+        "SELECT a.label_key, a.label, count(*) FROM articles AS a "
+        f"WHERE ({where}) AND a.label_key != '' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2"
+    )
+    found: dict[str, tuple[str, int]] = {}
+    for key, label, n in conn.execute(sql, params):
+        spelling, total = found.get(str(key), (str(label), 0))
+        found[str(key)] = (spelling, total + int(n))
+    ranked = sorted(found.items(), key=lambda item: (-item[1][1], item[0]))
+    return [(key, spelling, n) for key, (spelling, n) in ranked]
+
+
+def _sentiment_facets(
+    conn: sqlite3.Connection, where: str, params: tuple[object, ...], limit: int
+) -> tuple[tuple[str, int], ...]:
+    """Directions first, then labels that are more than a direction's name. A plain
+    label counts its graded forms too (Bullish with Somewhat-Bullish), as choosing it
+    does in a query."""
+    directions = _group(conn, "a.sentiment", where, params, limit)
+    labels = _labels(conn, where, params)
+    counts = {key: n for key, _, n in labels}
+    shown: list[tuple[str, int]] = []
+    for key, label, _ in labels:
+        if key in DIRECTION_NAMES or label_direction(label) == "":
+            continue
+        shown.append((label, sum(counts.get(k, 0) for k in family_keys(key))))
+    shown.sort(key=lambda item: -item[1])
+    return directions + tuple(shown[:limit])
 
 
 def added_since(conn: sqlite3.Connection, when: float) -> set[int]:

@@ -99,24 +99,29 @@ class Counts:
 # One article as the worker sends it: the columns of ``articles`` and ``details`` already
 # encoded (JSON, milliseconds, joined tickers), so the writer thread only binds them.
 # (id, path, ordinal, published_ms, source, sentiment, language, confidence, tickers,
-#  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows)
+#  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows,
+#  label, label_key, score); a ticker row is (code, base, the record's own score for it).
 ArticleRecord = tuple[
     str, str, int, int | None, str, str, str, float | None, str, int,
-    str, str, str, str, str, str, list[tuple[str, str]],
+    str, str, str, str, str, str, list[tuple[str, str, float | None]],
+    str, str, float | None,
 ]  # fmt: skip
 
 
 def article_record(article: Article) -> ArticleRecord:
     """The pre-encoded row of one article (see :data:`ArticleRecord`)."""
+    from tickertape.core.sentiment import given_value, label_key
     from tickertape.core.tickers import ticker_base
 
+    given = {ticker.code: given_value(ticker) for ticker in article.given_tickers}
     return (
         article.id, article.path, article.ordinal, published_ms(article.published),
         article.source, article.sentiment, article.language, article.confidence,
         " ".join(article.tickers), len(article.warnings), article.link, article.title,
         article.summary, json.dumps(article.images), json.dumps(article.extra),
         json.dumps(article.warnings),
-        [(code, ticker_base(code)) for code in dict.fromkeys(article.tickers)],
+        [(code, ticker_base(code), given.get(code)) for code in dict.fromkeys(article.tickers)],
+        article.sentiment_label, label_key(article.sentiment_label), article.score,
     )  # fmt: skip
 
 
@@ -277,7 +282,7 @@ class Refresher:
         self._problems: list[tuple[str, str, str]] = []
         self._articles: list[tuple[object, ...]] = []
         self._details: list[tuple[object, ...]] = []
-        self._tickers: list[tuple[int, str, str]] = []
+        self._tickers: list[tuple[int, str, str, float | None]] = []
         self._pending_ids: set[str] = set()
         self._pool: _Runner | None = None
         self.file_path = path_maker(root)
@@ -314,6 +319,8 @@ class Refresher:
             del entries
             if not self.cancelled():
                 self._read(todo)
+            if not self.cancelled() and (todo or self.counts.removed):
+                self._record_unknown_labels()
             del todo  # a tuple per file: tens of megabytes at 100k files
             if not self.cancelled():
                 self._index_text()
@@ -459,6 +466,24 @@ class Refresher:
                 "UPDATE details SET warnings = ? WHERE rowid = ?", (json.dumps(warnings), row[0])
             )
 
+    def _record_unknown_labels(self) -> None:
+        """One problem per unknown sentiment label of the whole index (not one per
+        file), recomputed whenever files came or went."""
+        from tickertape.core.sentiment import unknown_label_problems
+
+        conn = self.conn
+        self.begin()
+        labels = conn.execute(
+            "SELECT min(label), min(rel), count(*) FROM articles WHERE label_key != '' "
+            "GROUP BY label_key"
+        ).fetchall()
+        conn.execute("DELETE FROM problems WHERE kind = 'label'")
+        conn.executemany(
+            "INSERT INTO problems(rel, field, reason, kind) VALUES (?, ?, ?, 'label')",
+            [(p.path, p.field, p.reason) for p in unknown_label_problems(labels)],
+        )
+        self.commit()
+
     # -- phase 2: reading ---------------------------------------------------------
 
     def _read(self, todo: list[tuple[str, int, int]]) -> None:
@@ -543,9 +568,9 @@ class Refresher:
             rowid = self._next_rowid
             self._next_rowid += 1
             pending.add(article_id)
-            self._articles.append((rowid, article_id, rel, *record[2:10], claim))
+            self._articles.append((rowid, article_id, rel, *record[2:10], claim, *record[17:]))
             self._details.append((rowid, *record[10:16], now))
-            self._tickers.extend((rowid, code, base) for code, base in record[16])
+            self._tickers.extend((rowid, *ticker) for ticker in record[16])
             self._pending_articles += 1
 
     def _id_taken(self, article_id: str) -> bool:
@@ -571,8 +596,8 @@ class Refresher:
         if self._articles:
             conn.executemany(
                 """INSERT INTO articles(rowid, id, rel, ordinal, published, source, sentiment,
-                    language, confidence, tickers, n_warnings, claim)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    language, confidence, tickers, n_warnings, claim, label, label_key, score)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 self._articles,
             )
             conn.executemany(
@@ -585,7 +610,7 @@ class Refresher:
             self._pending_ids.clear()
         if self._tickers:
             conn.executemany(
-                "INSERT INTO tickers(rowid, code, base) VALUES (?, ?, ?)", self._tickers
+                "INSERT INTO tickers(rowid, code, base, score) VALUES (?, ?, ?, ?)", self._tickers
             )
             self._tickers.clear()
 
@@ -599,7 +624,7 @@ class Refresher:
             warnings = json.loads(record[15]) + article.warnings
             record = (
                 article.id, *record[1:9], len(warnings), *record[10:15], json.dumps(warnings),
-                record[16],
+                *record[16:],
             )  # fmt: skip
         return record, claim
 

@@ -298,9 +298,22 @@ class IndexCache:
     # -- aggregates ----------------------------------------------------------------------
 
     def ticker_stats(self) -> dict[str, tuple[int, float | None]]:
-        """code -> (articles mentioning it, mean sentiment +1/0/-1 over labelled ones)."""
+        """code -> (articles mentioning it, mean sentiment: each article's score for the
+        ticker or its own, else +1/0/-1 from its direction)."""
         with self._lock:
             return aggregate.ticker_stats(self._conn, self._current())
+
+    def ticker_means(
+        self, query: CompiledQuery | None, codes: Sequence[str]
+    ) -> dict[str, float | None]:
+        """The mean sentiment of each of ``codes`` over what ``query`` selects."""
+        with self._snapshot():
+            return aggregate.ticker_means(self._conn, query, codes)
+
+    def value_columns(self) -> tuple[bool, bool]:
+        """(any confidence, any score without a confidence): what the Conf column shows."""
+        with self._lock:
+            return aggregate.value_columns(self._conn)
 
     def added_since(self, when: float) -> set[int]:
         """Rowids of the articles that entered the cache after ``when`` (unix seconds).
@@ -317,7 +330,7 @@ class IndexCache:
             return aggregate.facets(self._conn, query, limit)
 
     def stats(self, query: CompiledQuery | None) -> dict[str, list[tuple[str, int]]]:
-        """Counts by source, sentiment, language, ticker (top 20) and month (YYYY-MM)."""
+        """Counts by source, sentiment, label, language, ticker (top 20) and month."""
         with self._snapshot():
             return aggregate.stats(self._conn, query)
 

@@ -20,11 +20,12 @@ T = TypeVar("T")
 _CHUNK: Final = 500
 _ROW_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, d.link, a.source, d.title, d.summary, a.published, a.language, "
-    "a.sentiment, a.confidence, a.tickers, a.n_warnings"
+    "a.sentiment, a.confidence, a.tickers, a.n_warnings, a.score"
 )
 ARTICLE_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, a.ordinal, d.link, a.source, d.title, d.summary, a.published, "
-    "a.language, a.sentiment, a.confidence, a.tickers, d.images, d.extra, d.warnings"
+    "a.language, a.sentiment, a.confidence, a.tickers, d.images, d.extra, d.warnings, "
+    "a.label, a.score"
 )
 """The columns :func:`article_from_row` reads, in its order."""
 
@@ -42,10 +43,11 @@ class ArticleRow:
     summary: str
     published_ms: int | None
     language: str
-    sentiment: str
+    sentiment: str  # the direction; "" for none
     confidence: float | None
     tickers: tuple[str, ...]
     n_warnings: int
+    score: float | None = None
 
 
 def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:
@@ -100,7 +102,7 @@ def _row_from_record(row: Sequence[Any]) -> ArticleRow:
     """A list row from a ``_ROW_COLUMNS`` record."""
     return ArticleRow(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0,
+        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0, row[13],
     )  # fmt: skip
 
 
@@ -108,8 +110,8 @@ def article_from_row(row: Sequence[object]) -> Article:
     """An article (no ``content``) from an :data:`ARTICLE_COLUMNS` record."""
     (
         _, article_id, rel, ordinal, link, source, title, summary, published, language,
-        sentiment, confidence, tickers, images, extra, warnings,
-    ) = row[:16]  # fmt: skip
+        sentiment, confidence, tickers, images, extra, warnings, label, score,
+    ) = row[:18]  # fmt: skip
     return Article(
         id=str(article_id),
         path=str(rel),
@@ -126,4 +128,6 @@ def article_from_row(row: Sequence[object]) -> Article:
         extra=dict(json.loads(str(extra))),
         warnings=list(json.loads(str(warnings))),
         ordinal=int(ordinal) if isinstance(ordinal, int) else 0,
+        sentiment_label=str(label),
+        score=float(score) if isinstance(score, int | float) else None,
     )

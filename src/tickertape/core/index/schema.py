@@ -22,7 +22,7 @@ from typing import Final
 
 from tickertape.core import sqlite
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -39,6 +39,7 @@ SECONDARY_INDEXES: Final = (
     ("articles_claim", "articles(claim) WHERE claim IS NOT NULL"),
     ("articles_sentiment", "articles(sentiment COLLATE NOCASE)"),
     ("articles_language", "articles(language COLLATE NOCASE)"),
+    ("articles_label", "articles(label_key)"),
     ("tickers_code", "tickers(code, rowid)"),
     ("tickers_base", "tickers(base, rowid)"),
     ("tickers_rowid", "tickers(rowid)"),
@@ -69,14 +70,18 @@ _SCHEMA: Final = (
         id TEXT UNIQUE NOT NULL, rel TEXT NOT NULL, ordinal INTEGER NOT NULL,
         published INTEGER, source TEXT NOT NULL, sentiment TEXT NOT NULL,
         language TEXT NOT NULL, confidence REAL, tickers TEXT NOT NULL,
-        n_warnings INTEGER NOT NULL, claim TEXT
+        n_warnings INTEGER NOT NULL, claim TEXT,
+        label TEXT NOT NULL, label_key TEXT NOT NULL, score REAL
     )""",
     """CREATE TABLE details(
         rowid INTEGER PRIMARY KEY,
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
         images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
     )""",
-    "CREATE TABLE tickers(rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL)",
+    # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL.
+    """CREATE TABLE tickers(
+        rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL, score REAL
+    )""",
     """CREATE VIRTUAL TABLE fts USING fts5(
         title, summary, body, content='', tokenize='unicode61 remove_diacritics 2'
     )""",
@@ -111,6 +116,10 @@ ORDER_TERMS: Final[dict[str, tuple[tuple[str, bool], ...]]] = {
     ),
     "confidence": (
         ("a.confidence IS NULL", False), ("a.confidence", True),
+        ("a.published", True), ("a.id", False),
+    ),
+    "score": (
+        ("a.score IS NULL", False), ("a.score", True),
         ("a.published", True), ("a.id", False),
     ),
 }  # fmt: skip

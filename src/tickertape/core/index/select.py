@@ -29,7 +29,7 @@ from tickertape.core.index.schema import (
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
 
-SORT_KEYS: Final = ("date", "title", "source", "sentiment", "confidence")
+SORT_KEYS: Final = ("date", "title", "source", "sentiment", "confidence", "score")
 """Sort keys of :meth:`Index.select`; ``"relevance"`` too when a query has words."""
 
 

@@ -98,6 +98,7 @@ class ReaderScreen(Screen[None]):
         self.clock = clock
         self.terms: tuple[str, ...] = ()
         self.ticker_stats: dict[str, tuple[int, float | None]] = {}
+        self.conf_mode = "conf"
         self.current_article: Article | None = None
         self.current_cleaned: CleanedArticle | None = None
         self._loaded_rowid: int | None = None
@@ -227,6 +228,9 @@ class ReaderScreen(Screen[None]):
     def on_counts_ready(self, event: messages.CountsReady) -> None:
         counts = event.counts
         self.ticker_stats = counts.ticker_stats
+        self.conf_mode = counts.conf_mode
+        self.article_list.set_conf_mode(counts.conf_mode)
+        self.query_one(ListHeader).conf_mode = counts.conf_mode
         if self.current_article is not None:
             self.query_one(Sidebar).show_article(
                 self.current_article, self.ticker_stats, now=self.clock()
@@ -297,7 +301,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(Sidebar).clear()
 
     def action_cycle_sort(self) -> None:
-        self._set_sort(self.session.next_sort())
+        self._set_sort(self.session.next_sort(self.conf_mode))
 
     def action_reverse(self) -> None:
         self.session.toggle_reverse()
