@@ -52,6 +52,7 @@ class HelpScreen(ModalScreen[None]):
         lines.append(Content.styled("In the list", "bold"))
         lines.append(Content("  ★ starred   ● unread   ◆ unread and new since the last run"))
         lines.append(Content("  ▲ positive  ▼ negative  ■ neutral  ? unknown or no sentiment"))
+        lines.append(Content("  Conf  .93 a confidence; Score -.42 a signed score (Cf/Sc: both)"))
         lines.append(Content(""))
         lines.append(Content.styled("Query language", "bold"))
         lines.append(Content(self._query_help))
