@@ -131,7 +131,9 @@ def test_a_records_per_ticker_scores_are_used_as_given(tmp_path: Path) -> None:
     with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
         cache.refresh()
         stats = cache.ticker_stats()
-        assert stats["NVDA"] == (3, pytest.approx((0.5 + 0.3 - 0.2) / 3))
+        count, mean = stats["NVDA"]
+        assert count == 3
+        assert mean == pytest.approx((0.5 + 0.3 - 0.2) / 3)
         assert stats["AMD"] == (3, -1.0)  # its label, not the article's neutral score
         assert len(files(cache, "ticker:NVDA")) == 3
 

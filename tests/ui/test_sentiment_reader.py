@@ -61,9 +61,7 @@ async def test_sentiment_facets_list_directions_then_labels(make_app: AppFactory
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))
         options = app.screen.query_one(OptionList)
-        prompts = [
-            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
-        ]
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         start = prompts.index("Sentiments")
         values = [" ".join(p.split()[1:]) for p in prompts[start + 1 : start + 8]]
         assert values[:3] == ["negative", "positive", "neutral"]
