@@ -24,8 +24,8 @@ async def test_the_sidebar_mean_for_a_ticker_agrees_with_a_hand_count(
     async with app.run_test(size=(120, 50)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"ticker:OVFD", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 3)
-        await wait_until(pilot, lambda: any(c.startswith("OVFD") for c in app.ticker_stats))
+        await wait_until(pilot, lambda: app.reader.header.shown == 3)
+        await wait_until(pilot, lambda: any(c.startswith("OVFD") for c in app.reader.ticker_stats))
         await wait_until(pilot, lambda: "orchard-valley" in plain(app, "#sidebar-body"))
         text = plain(app, "#sidebar-body")
         # Bullish with confidence 0.52 (+1), Somewhat-Bearish with score -0.220581, and
@@ -40,17 +40,17 @@ async def test_glyphs_come_from_the_direction_and_the_column_says_conf_or_score(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await wait_until(pilot, lambda: app.query_one(ListHeader).conf_mode == "both")
-        rows = [app.article_list.row_at(i) for i in range(len(app.article_list.rowids))]
+        rows = [app.reader.article_list.row_at(i) for i in range(len(app.reader.article_list.rowids))]
         assert all(row is not None and row.sentiment for row in rows)
-        lines = [line.text for line in app.article_list.render_lines(app.article_list.region)]
+        lines = [line.text for line in app.reader.article_list.render_lines(app.reader.article_list.region)]
         assert not any(" ? " in line for line in lines)
         assert any("▼  -.55" in line for line in lines)  # a bearish article's score
         assert any("▲   .73" in line for line in lines)  # a confidence has no sign
         header = app.query_one(ListHeader).render_line(0).text
         assert "Cf/Sc" in header
         await pilot.press("slash", *"sentiment:negative", "enter")
-        await wait_until(pilot, lambda: app.header.shown == 8)
-        rows = [app.article_list.row_at(i) for i in range(8)]
+        await wait_until(pilot, lambda: app.reader.header.shown == 8)
+        rows = [app.reader.article_list.row_at(i) for i in range(8)]
         assert all(row is not None and row.sentiment == "negative" for row in rows)
 
 
@@ -69,5 +69,5 @@ async def test_sentiment_facets_list_directions_then_labels(make_app: AppFactory
         options.highlighted = start + 1 + values.index("Somewhat-Bullish")
         await pilot.press("enter")
         await wait_until(
-            pilot, lambda: app.query_text == "sentiment:somewhat-bullish" and app.header.shown == 4
+            pilot, lambda: app.session.query_text == "sentiment:somewhat-bullish" and app.reader.header.shown == 4
         )
