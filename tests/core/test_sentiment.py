@@ -219,3 +219,23 @@ def test_the_seed_article_reads_as_before(seed_path: Path) -> None:
     assert (read.sentiment, read.sentiment_label) == ("neutral", "neutral")
     assert (read.confidence, read.score, read.given_tickers) == (0.9999871253967285, None, ())
     assert (read.extra, read.warnings) == ({}, [])
+
+
+def test_our_own_jsonl_reads_back_with_its_label_and_score() -> None:
+    written = {
+        "id": "a1",
+        "title": "t",
+        "sentiment": "positive",
+        "sentiment_label": "Somewhat-Bullish",
+        "score": 0.21,
+        "confidence": None,
+    }
+    [read] = read_file(json.dumps(written).encode(), "out.jsonl").articles
+    assert (read.sentiment_label, read.sentiment, read.score) == (
+        "Somewhat-Bullish",
+        "positive",
+        0.21,
+    )
+    unlabelled = {"title": "t", "sentiment": None, "sentiment_label": "", "score": None}
+    [read] = read_file(json.dumps(unlabelled).encode(), "out.jsonl").articles
+    assert (read.sentiment_label, read.sentiment, read.score) == ("", "", None)
