@@ -40,9 +40,10 @@ async def test_glyphs_come_from_the_direction_and_the_column_says_conf_or_score(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await wait_until(pilot, lambda: app.query_one(ListHeader).conf_mode == "both")
-        rows = [app.reader.article_list.row_at(i) for i in range(len(app.reader.article_list.rowids))]
+        article_list = app.reader.article_list
+        rows = [article_list.row_at(i) for i in range(len(article_list.rowids))]
         assert all(row is not None and row.sentiment for row in rows)
-        lines = [line.text for line in app.reader.article_list.render_lines(app.reader.article_list.region)]
+        lines = [line.text for line in article_list.render_lines(article_list.region)]
         assert not any(" ? " in line for line in lines)
         assert any("▼  -.55" in line for line in lines)  # a bearish article's score
         assert any("▲   .73" in line for line in lines)  # a confidence has no sign
@@ -50,7 +51,7 @@ async def test_glyphs_come_from_the_direction_and_the_column_says_conf_or_score(
         assert "Cf/Sc" in header
         await pilot.press("slash", *"sentiment:negative", "enter")
         await wait_until(pilot, lambda: app.reader.header.shown == 8)
-        rows = [app.reader.article_list.row_at(i) for i in range(8)]
+        rows = [article_list.row_at(i) for i in range(8)]
         assert all(row is not None and row.sentiment == "negative" for row in rows)
 
 
@@ -69,5 +70,9 @@ async def test_sentiment_facets_list_directions_then_labels(make_app: AppFactory
         options.highlighted = start + 1 + values.index("Somewhat-Bullish")
         await pilot.press("enter")
         await wait_until(
-            pilot, lambda: app.session.query_text == "sentiment:somewhat-bullish" and app.reader.header.shown == 4
+            pilot,
+            lambda: (
+                app.session.query_text == "sentiment:somewhat-bullish"
+                and app.reader.header.shown == 4
+            ),
         )
