@@ -23,6 +23,11 @@ RECORD_KEYS = (
     "id", "path", "link", "source", "title", "summary", "published", "language",
     "sentiment", "sentiment_label", "score", "confidence", "tickers", "images", "warnings",
 )  # fmt: skip
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP's "CSV
+# injection"): ASCII ones, tab and carriage return, and the full-width forms some
+# locales also read as a formula. A leading space does not protect the cell (some
+# importers trim it).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def sentiment_glyph(direction: str) -> str:
@@ -76,8 +81,22 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def csv_text_cell(text: str) -> str:
+    """``text`` as a cell a spreadsheet shows and never runs: a leading ``'`` when it
+    could start a formula (OWASP's advice; the quote is visible, the text is kept whole).
+    """
+    if text.lstrip(" ").startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
-    """CSV with the JSON keys as header; lists joined by spaces (warnings by '; ')."""
+    """CSV with the JSON keys as header; lists joined by spaces (warnings by '; ').
+
+    Text cells go through :func:`csv_text_cell`. Numbers (``confidence``) do not: we
+    write them from a float, so they hold only digits, a sign, a point and an exponent,
+    never a formula, and a negative score must reach a spreadsheet as a number.
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(RECORD_KEYS)
     for record in records:
@@ -86,12 +105,14 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
             value = record[key]
             if value is None:
                 row.append("")
-            elif key == "warnings":
-                row.append("; ".join(value))
-            elif isinstance(value, list):
-                row.append(" ".join(value))
-            else:
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 row.append(str(value))
+            elif key == "warnings":
+                row.append(csv_text_cell("; ".join(value)))
+            elif isinstance(value, list):
+                row.append(csv_text_cell(" ".join(value)))
+            else:
+                row.append(csv_text_cell(str(value)))
         writer.writerow(row)
 
 
