@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from tickertape.core.article import Article, format_published
-from tickertape.core.sanitize import sanitize, sanitize_inline
+from tickertape.core.sanitize import sanitize, sanitize_inline, visible_path
 
 FORMATS = ("table", "jsonl", "csv")
 SENTIMENT_GLYPHS = {"positive": "▲", "negative": "▼", "neutral": "■"}
@@ -56,10 +56,14 @@ def conf_or_score_header(has_confidence: bool, has_score: bool) -> str:
 
 
 def article_record(article: Article, path: str) -> dict[str, Any]:
-    """The one JSON shape of an article for scripts; keys exactly :data:`RECORD_KEYS`."""
+    """The one JSON shape of an article for scripts; keys exactly :data:`RECORD_KEYS`.
+
+    ``path`` is the real path, whatever its characters: JSON Lines escapes them the
+    JSON way, CSV and tables show them as visible escapes (:func:`visible_path`).
+    """
     return {
         "id": article.id,
-        "path": sanitize_inline(path),
+        "path": path,
         "link": sanitize_inline(article.link),
         "source": sanitize_inline(article.source),
         "title": sanitize_inline(article.title),
@@ -77,8 +81,22 @@ def article_record(article: Article, path: str) -> dict[str, Any]:
 
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
+    """One record a line. ``json.dumps`` escapes only C0 controls; every other character
+    a terminal could act on (DEL, C1, bidi, separators, lone surrogates) is escaped too,
+    as ``\\uXXXX``, so the line is printable and still decodes to the exact value."""
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False)
+        if not line.isprintable():
+            line = "".join(ch if ch.isprintable() else _json_escape(ch) for ch in line)
+        out.write(line + "\n")
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def csv_text_cell(text: str) -> str:
@@ -107,6 +125,8 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
                 row.append("")
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 row.append(str(value))
+            elif key == "path":
+                row.append(csv_text_cell(visible_path(value)))
             elif key == "warnings":
                 row.append(csv_text_cell("; ".join(value)))
             elif isinstance(value, list):

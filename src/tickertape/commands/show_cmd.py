@@ -14,7 +14,7 @@ from tickertape.commands.common import (
 )
 from tickertape.core.article import Article, format_published
 from tickertape.core.paths import index_root
-from tickertape.core.sanitize import sanitize, sanitize_inline
+from tickertape.core.sanitize import sanitize, sanitize_inline, visible_path
 from tickertape.output import sentiment_glyph
 
 
@@ -67,7 +67,7 @@ def render_article(article: Article) -> str:
     for key, value in article.extra.items():
         lines.append(f"{key}: {value}")
     lines.append(f"Id:      {article.id}")
-    lines.append(f"File:    {article.path}")
+    lines.append(f"File:    {visible_path(article.path)}")
     for warning in article.warnings:
         lines.append(f"Warning: {warning}")
     if article.summary:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             f"{count_noun(len(article.warnings), 'warning')} (run without --quiet to see them)\n"
         )
     elif article.warnings:
-        where = sanitize_inline(article.path)
+        where = visible_path(article.path)
         sys.stderr.write(
             "".join(f"warning: {where}: {sanitize_inline(w)}\n" for w in article.warnings)
         )

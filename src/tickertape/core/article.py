@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from tickertape.core.sanitize import visible_path
+
 KNOWN_SENTIMENTS = ("positive", "negative", "neutral")
 """The directions an article's ``sentiment`` can hold (see ``core.sentiment``)."""
 
@@ -22,7 +24,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.reason}"
+        """The message with its path; a control character in a name shown as an escape."""
+        return f"{visible_path(self.path)}: {self.field}: {self.reason}"
 
     def short(self) -> str:
         """The message without the path: for the article's own list of warnings."""

@@ -93,3 +93,31 @@ def clean_field(raw: str, *, inline: bool = True) -> str:
     """Decode HTML entities, then sanitise: ``&#27;`` must not survive as ESC."""
     decoded = html.unescape(raw) if "&" in raw else raw
     return sanitize_inline(decoded) if inline else sanitize(decoded).strip()
+
+
+def visible_path(path: str) -> str:
+    """A file path for a terminal, a table or a CSV cell, with nothing hidden or lost.
+
+    :func:`sanitize` would drop a control character from a name, so ``a\\x01b.txt`` and
+    ``a\\x02b.txt`` would both read ``ab.txt``. Here every character that is not
+    printable (controls, bidi and zero-width characters, odd spaces, the surrogates
+    that stand for undecodable bytes) is written as a visible escape (``\\x01``,
+    ``\\u202e``) and every backslash is doubled: one name, one spelling, and two
+    names never share one. A usual path (printable, no backslash) is returned as it is.
+    """
+    if path.isprintable() and "\\" not in path:
+        return path
+    return "".join(_visible_char(ch) for ch in path)
+
+
+def _visible_char(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tickertape.core.article import Article
+from tickertape.core.sanitize import visible_path
 from tickertape.core.sentiment import score_direction
 
 GLYPHS = {
@@ -133,7 +134,7 @@ class Sidebar(VerticalScroll):
                 )
             )
         sections.append(("Id", Content(article.id)))
-        sections.append(("File", Content(article.path)))
+        sections.append(("File", Content(visible_path(article.path))))
         for key, value in article.extra.items():
             sections.append((key, Content(value)))
         if article.warnings:
