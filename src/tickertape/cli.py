@@ -118,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             parser = build_parser(command)
+            arrange = command and getattr(_command_module(command), "arrange_arguments", None)
+            if arrange:  # a command whose options may come after its words
+                args_list = [args_list[0], *arrange(args_list[1:])]
             args = parser.parse_args(_glue_query_values(parser, command, args_list))
         except SystemExit as done:  # --help and --version: printed, and a success
             return done.code if isinstance(done.code, int) else EXIT_OK

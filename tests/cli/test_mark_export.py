@@ -205,3 +205,33 @@ def test_export_needs_an_output_and_a_good_query(
     assert code == 2
     assert "invalid date at column 7" in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--star", "{index}", A1, D4],
+        ["{index}", "--star", A1, D4],
+        ["{index}", A1, "--star", D4],
+        ["{index}", A1, D4, "--star"],
+    ],
+)
+def test_the_flag_may_come_before_between_or_after_the_ids(
+    index: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    words = [word.format(index=index) for word in argv]
+    code, out, err = run(capsys, "mark", *words)
+    assert (code, out, err) == (0, "marked 2 articles starred\n", "")
+    assert ids(capsys, index, "is:starred") == [A1, D4]
+
+
+def test_after_a_double_dash_a_word_that_starts_with_a_dash_is_a_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.articles import write_index
+
+    index = write_index(tmp_path / "-news")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "mark", "--read", "--", "-news", B2)
+    assert (code, out) == (0, "marked 1 article read\n"), err
+    assert ids(capsys, index, "is:read") == [B2]

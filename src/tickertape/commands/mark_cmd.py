@@ -37,6 +37,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         what.add_argument(f"--{flag}", dest="flag", action="store_const", const=flag)
 
 
+def arrange_arguments(words: list[str]) -> list[str]:
+    """The options first, then ``--``, then the PATH and the ids.
+
+    argparse reads a list of positionals in one run, so in ``mark DIR --star ID`` the
+    ID after the flag would be refused. Every option of ``mark`` stands alone (none
+    takes a value), so moving them to the front changes nothing else; after a ``--``
+    the user wrote, every word is a PATH or an ID, even one starting with ``-``.
+    """
+    cut = words.index("--") if "--" in words else len(words)
+    options = [word for word in words[:cut] if word.startswith("-") and word != "-"]
+    others = [word for word in words[:cut] if not (word.startswith("-") and word != "-")]
+    return [*options, "--", *others, *words[cut + 1 :]]
+
+
 def split_path(words: list[str]) -> tuple[str | None, list[str]]:
     """``[PATH] ID...``: the PATH (if the first word is one) and the ids."""
     if len(words) > 1 and (Path(words[0]).exists() or not _ID_SHAPE.fullmatch(words[0])):
