@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickertape.core.links import LinkCheck, check_link
+from tickertape.core.links import check_link
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,9 @@ from tickertape.core.links import LinkCheck, check_link
     ],
 )
 def test_http_and_https_links_with_a_host_are_accepted(url: str) -> None:
-    assert check_link(url) == LinkCheck(url, True, "ok")
+    check = check_link(url)
+    assert (check.url, check.ok, check.reason, check.warning) == (url, True, "ok", "")
+    assert check.target == (url if urlsplit(url).netloc.isascii() else "https://xn--r8jz45g.jp/")
 
 
 @pytest.mark.parametrize(
