@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from tickertape.core.article import Article, Problem
 from tickertape.core.formats import ReadResult
@@ -54,7 +55,7 @@ def parse_json_lines(text: str, rel_path: str) -> ReadResult:
     """One JSON object a line; blank lines are skipped, bad lines reported by number."""
     result = ReadResult()
     ordinal = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in _numbered_lines(text):
         if not line.strip():
             continue
         where = f"line {number}"
@@ -69,6 +70,21 @@ def parse_json_lines(text: str, rel_path: str) -> ReadResult:
     if not result.articles and not result.problems:
         result.problems.append(Problem(rel_path, "file", "no records; skipped"))
     return result
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``enumerate(text.split("\\n"), 1)`` one line at a time: a file of millions of
+    blank lines must not become a list of millions of strings."""
+    pos = 0
+    end = len(text)
+    number = 0
+    while pos <= end:
+        stop = text.find("\n", pos)
+        if stop < 0:
+            stop = end
+        number += 1
+        yield number, text[pos:stop]
+        pos = stop + 1
 
 
 def parse_json_document(text: str, rel_path: str) -> ReadResult:
