@@ -356,14 +356,15 @@ def test_deep_nesting_neither_recurses_nor_takes_long(tag: str) -> None:
         assert "deep" in html_to_text(html)
 
 
-def test_huge_body_is_truncated_before_parsing() -> None:
+def test_huge_text_is_truncated() -> None:
     html = "<p>" + "word " * 200_000 + "END</p>"
     cleaned = clean_html(html)
     assert cleaned.truncated
     assert "END" not in all_text(cleaned)
     assert len(all_text(cleaned)) <= MAX_BODY_CHARS
     assert not clean_html("<p>short</p>").truncated
-    assert clean_html("<p>abcdef</p>", max_chars=8).truncated
+    assert clean_html("<p>abcdefghi</p>", max_chars=8).truncated
+    assert not clean_html("<p>abcdef</p>", max_chars=8).truncated  # the cap counts text
 
 
 def test_many_small_blocks_are_fast() -> None:

@@ -25,7 +25,9 @@ from tickertape.core.sanitize import sanitize
 from tickertape.core.tickers import iter_ticker_mentions, ticker_from_link
 
 MAX_BODY_CHARS = 500_000
-"""Input HTML beyond this many characters is cut off before parsing (``truncated``)."""
+"""Text beyond this many characters is cut off (``truncated``). The cap is on the text,
+not the markup: 550 KB of nested tags around one paragraph is a short article. The
+whole body is parsed; the reader's content cap (2,000,000 characters) bounds it."""
 MAX_TAGS = 10_000
 """Bodies with more start tags than this skip BeautifulSoup (parse and walk cost about
 30 µs a tag) for the plain text of :func:`html_to_text`: deep or huge markup stays fast."""
@@ -115,9 +117,12 @@ _START_TAG = re.compile(r"<[A-Za-z]")
 # A start tag cut off inside a quoted attribute value and marked "…" by the news API
 # (`<a href="https://www.r…</p>`) would swallow every later paragraph into the value.
 # Such a tag is dropped up to the end of its line. Each alternative starts with a
-# different character, so the scan is linear.
+# different character, so the scan is linear; the repetition is possessive (``*+``), so
+# the engine keeps no backtracking record per quoted value (a line of 300,000 of them
+# took 80 MB). Giving an iteration back could never lead to a match: a value it holds
+# is closed by a quote, and the "…" must have none after it on the line.
 _CUT_TAG = re.compile(
-    r"""<[A-Za-z][^<>"'\n]*(?:"[^"\n]*"[^<>"'\n]*|'[^'\n]*'[^<>"'\n]*)*["'][^"'\n]*…[^"'\n]*$""",
+    r"""<[A-Za-z][^<>"'\n]*(?:"[^"\n]*"[^<>"'\n]*|'[^'\n]*'[^<>"'\n]*)*+["'][^"'\n]*…[^"'\n]*$""",
     re.MULTILINE,
 )
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -160,8 +165,10 @@ class _Context(NamedTuple):
 class _Builder:
     """Collects pieces of text into blocks; one instance per article."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_chars: int = MAX_BODY_CHARS) -> None:
         self.blocks: list[Block] = []
+        self.room = max_chars  # characters of text still to be taken
+        self.truncated = False
         self.links: list[str] = []
         self.tickers: dict[str, None] = {}
         self._link_numbers: dict[str, int] = {}
@@ -196,6 +203,12 @@ class _Builder:
     def _add(self, text: str, ctx: _Context) -> None:
         if not text:
             return
+        if len(text) > self.room:
+            self.truncated = True
+            text = text[: self.room]
+            if not text:
+                return
+        self.room -= len(text)
         if not self._pieces:
             self._context = ctx
         if ctx.link is not None:
@@ -304,9 +317,9 @@ class _Builder:
                 return
             self._pieces.pop()
 
-    def result(self, truncated: bool) -> CleanedArticle:
+    def result(self) -> CleanedArticle:
         self.flush()
-        return CleanedArticle(self.blocks, self.links, list(self.tickers), truncated)
+        return CleanedArticle(self.blocks, self.links, list(self.tickers), self.truncated)
 
 
 def _split_cells(pieces: list[tuple[_Style, str]]) -> Iterator[list[tuple[_Style, str]]]:
@@ -497,20 +510,21 @@ def _parse(html: str, parser: str) -> Any:
 
 
 def clean_html(html: str, *, max_chars: int = MAX_BODY_CHARS) -> CleanedArticle:
-    """Structured, sanitised blocks for display; never raises on any input text."""
-    truncated = len(html) > max_chars
-    if truncated:
-        html = html[:max_chars]
+    """Structured, sanitised blocks for display; never raises on any input text.
+
+    At most ``max_chars`` characters of text are kept (``truncated`` says when more
+    were there); the markup is parsed whole, so a cut never falls inside a tag.
+    """
     # Raw controls, escape sequences and lone surrogates go first: parsers choke on some.
     html = _drop_cut_tags(sanitize(html))
     if "<" not in html:  # plain text: nothing to parse
-        return _plain_article(html_lib.unescape(html), truncated)
+        return _plain_article(html_lib.unescape(html), max_chars)
     if _count_start_tags(html) <= MAX_TAGS:
         for parser in ("lxml", "html.parser"):
-            cleaned = _clean_with(parser, html, truncated)
+            cleaned = _clean_with(parser, html, max_chars)
             if cleaned is not None:
                 return cleaned
-    return _plain_article(html_to_text(html, max_chars=max_chars), truncated)
+    return _plain_article(_markup_text(html), max_chars)
 
 
 def _drop_cut_tags(html: str) -> str:
@@ -521,20 +535,20 @@ def _count_start_tags(html: str) -> int:
     return sum(1 for _ in _START_TAG.finditer(html)) if html.count("<") > MAX_TAGS else 0
 
 
-def _clean_with(parser: str, html: str, truncated: bool) -> CleanedArticle | None:
-    builder = _Builder()
+def _clean_with(parser: str, html: str, max_chars: int) -> CleanedArticle | None:
+    builder = _Builder(max_chars)
     try:
         _walk(_parse(html, parser), builder)
-        return builder.result(truncated)
+        return builder.result()
     except Exception:  # whatever a parser does wrong, the caller falls back
         return None
 
 
-def _plain_article(text: str, truncated: bool) -> CleanedArticle:
+def _plain_article(text: str, max_chars: int) -> CleanedArticle:
     """Paragraphs from plain text (a line each), tickers still marked."""
-    builder = _Builder()
+    builder = _Builder(max_chars)
     builder.text(text, _Context())
-    return builder.result(truncated)
+    return builder.result()
 
 
 # -- plain text for the search index ------------------------------------------------------
@@ -577,13 +591,21 @@ _text_parsers = threading.local()
 def html_to_text(html: str, *, max_chars: int = MAX_BODY_CHARS) -> str:
     """Sanitised plain text, one line per paragraph: what the full-text index holds.
 
+    At most ``max_chars`` characters of text; the markup is parsed whole.
+    """
+    text = _markup_text(_drop_cut_tags(sanitize(html)))
+    return text[:max_chars].rstrip() if len(text) > max_chars else text
+
+
+def _markup_text(html: str) -> str:
+    """The text of sanitised ``html``, one line per paragraph, uncut.
+
     Streams lxml parser events (no tree, so no depth limit) and never raises. It runs
     over every body when an index is built, so each thread reuses one parser: making
     one costs more than parsing a short body. The input is sanitised before parsing
-    and the text once more after, whole (not piece by piece: a call per piece cost
-    more than the parse).
+    (by the caller) and the text once more after, whole (not piece by piece: a call
+    per piece cost more than the parse).
     """
-    html = _drop_cut_tags(sanitize(html[:max_chars]))
     if "<" in html or "&" in html:
         try:
             parser, target = _text_parser()
