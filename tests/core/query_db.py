@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tickertape.core.folding import fold_text
 from tickertape.core.sentiment import direction_of, label_key
 
 SCHEMA = """
@@ -176,7 +177,7 @@ def build_query_db(path: Path) -> sqlite3.Connection:
         )
         conn.execute(
             "INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-            (rowid, row.title, row.summary, row.body),
+            (rowid, fold_text(row.title), fold_text(row.summary), fold_text(row.body)),
         )
     conn.executemany("INSERT INTO flag_read VALUES (?)", [(i,) for i in (*READ, None)])
     conn.executemany("INSERT INTO flag_starred VALUES (?)", [(i,) for i in STARRED])

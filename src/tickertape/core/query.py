@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
+from tickertape.core.folding import fold_text
 from tickertape.core.sentiment import DIRECTION_NAMES, family_keys, label_key
 from tickertape.core.tickers import normalise_ticker
 
@@ -519,8 +520,9 @@ def _is_negated_text(node: Node) -> bool:
 
 
 def _fts_string(text: str) -> str:
-    """An FTS5 string: the tokenizer splits it, nothing in it is syntax."""
-    return '"' + text.replace('"', '""') + '"'
+    """An FTS5 string: the tokenizer splits it, nothing in it is syntax. Folded as the
+    indexed text was (:func:`fold_text`), so ``strasse`` meets ``straße``."""
+    return '"' + fold_text(text).replace('"', '""') + '"'
 
 
 def _fts(node: Node) -> str:

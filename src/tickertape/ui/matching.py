@@ -1,43 +1,34 @@
 """Finding search terms in displayed text the way the search found them.
 
-Full-text search ignores case and accents (``cafe`` finds ``café``), so highlighting
-must too: text is folded character by character to its base letter, which keeps every
-offset valid in the original.
+Full-text search compares folded text (case, accents and compatibility forms ignored:
+``strasse`` finds ``Straße``), so highlighting folds the terms and the text with the
+same function, :func:`tickertape.core.folding.fold_text`, and maps each match back to
+the characters it came from.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 
-
-@functools.lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFKD", char)[:1]
-    return base if base else char
-
-
-def fold(text: str) -> str:
-    """``text`` with each character replaced by its unaccented base; same length."""
-    if text.isascii():
-        return text
-    return "".join(_fold_char(char) for char in text)
+from tickertape.core.folding import fold_text, fold_with_offsets
 
 
 def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for the terms, each matching from a word start."""
-    words = [re.escape(fold(term)) for term in terms if term.strip()]
+    """One pattern for the folded terms, each matching from a word start."""
+    words = [re.escape(fold_text(term)) for term in terms if term.strip()]
+    words = [word for word in words if word]
     if not words:
         return None
-    return re.compile(r"\b(?:" + "|".join(words) + ")", re.IGNORECASE)
+    return re.compile(r"\b(?:" + "|".join(words) + ")")
 
 
 def match_spans(pattern: re.Pattern[str] | None, text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of every non-empty match of ``pattern`` in ``text``."""
+    """``(start, end)`` in ``text`` of every non-empty match of ``pattern`` in its
+    folded form (a match ends after any accent that folded to nothing)."""
     if pattern is None:
         return
-    for match in pattern.finditer(fold(text)):
+    folded, origins = fold_with_offsets(text)
+    for match in pattern.finditer(folded):
         if match.end() > match.start():
-            yield match.start(), match.end()
+            yield origins[match.start()], origins[match.end()]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from tickertape.core.article import Article, Problem
+from tickertape.core.folding import fold_text
 from tickertape.core.index.schema import (
     STAGE_BASE,
     connect,
@@ -148,6 +149,7 @@ def extract_texts(
 
     An article file holds one article (ordinal 0) and only its ``content`` field is
     read again (:func:`article_content`): the first pass already parsed the rest.
+    The text is folded for search here, in the worker, as titles are by the writer.
     """
     from tickertape.core.clean import html_to_text
     from tickertape.core.formats import is_record_file
@@ -158,15 +160,15 @@ def extract_texts(
         if not is_record_file(rel):
             body = _article_file_body(path, rel)
             for rowid, ordinal in wanted:
-                out.append((rowid, html_to_text(body) if body and ordinal == 0 else ""))
+                text = html_to_text(body) if body and ordinal == 0 else ""
+                out.append((rowid, fold_text(text)))
             continue
         result = read_entry(FileEntry(Path(path), rel, 0, 0))
         by_ordinal = {article.ordinal: article for article in result.articles}
         for rowid, ordinal in wanted:
             article = by_ordinal.get(ordinal)
-            out.append(
-                (rowid, html_to_text(article.content) if article and article.content else "")
-            )
+            text = html_to_text(article.content) if article and article.content else ""
+            out.append((rowid, fold_text(text)))
     return out
 
 
@@ -763,7 +765,10 @@ class Refresher:
                 fields = batch.fields
                 conn.executemany(
                     "INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                    [(rowid, *fields[rowid], text) for rowid, text in result],
+                    [
+                        (rowid, *(fold_text(value or "") for value in fields[rowid]), text)
+                        for rowid, text in result
+                    ],
                 )
                 batch.chunks -= 1
                 if batch.chunks:

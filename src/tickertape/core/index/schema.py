@@ -22,7 +22,8 @@ from typing import Final
 
 from tickertape.core import sqlite
 
-SCHEMA_VERSION: Final = 3
+# 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
+SCHEMA_VERSION: Final = 4
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
