@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickertape.core.links import browser_available, check_link, plan_copy, plan_open
+from tickertape.core.links import (
+    browser_available,
+    check_link,
+    display_link,
+    plan_copy,
+    plan_open,
+)
 
 LOOKALIKE = "https://аррӏе.com/login?next=/"
 
@@ -132,3 +138,9 @@ def test_any_host_is_judged_without_raising_and_targets_are_ascii_hosts(host: st
         assert check.target.startswith("https://")
         target_host = check.target[len("https://") :].partition("/")[0]
         assert target_host.isascii()
+
+
+def test_a_link_is_displayed_in_its_ascii_form_and_a_refused_one_as_it_is() -> None:
+    assert display_link(LOOKALIKE) == "https://xn--80ak6aa92e.com/login?next=/"
+    assert display_link("https://news.example/a") == "https://news.example/a"
+    assert display_link("javascript:alert(1)") == "javascript:alert(1)"

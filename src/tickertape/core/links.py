@@ -86,6 +86,13 @@ def check_link(url: str) -> LinkCheck:
     return LinkCheck(url, True, "ok", target, _mixed_script_warning(unicode_host))
 
 
+def display_link(url: str) -> str:
+    """How a link is shown (sidebar, link list): the ASCII form of an acceptable link,
+    so a look-alike host never appears in the letters it imitates; else as it is."""
+    check = check_link(url)
+    return check.target if check.ok else url
+
+
 def plan_open(url: str, *, browser: bool) -> LinkPlan:
     """Open ``url`` if it passes the check and ``browser`` says one can be started."""
     check = check_link(url)

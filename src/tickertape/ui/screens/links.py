@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tickertape.core.article import Article
 from tickertape.core.clean import CleanedArticle
+from tickertape.core.links import display_link
 
 
 @dataclass(slots=True, frozen=True)
@@ -49,7 +50,8 @@ class LinkListScreen(ModalScreen[LinkChoice | None]):
         options = []
         for number, entry in enumerate(self._entries):
             style = "bold $text-warning" if entry.kind == "ticker" else "$text-accent"
-            prompt = Content.assemble((entry.label.ljust(8), style), " ", entry.value)
+            shown = entry.value if entry.kind == "ticker" else display_link(entry.value)
+            prompt = Content.assemble((entry.label.ljust(8), style), " ", shown)
             options.append(Option(prompt, id=str(number)))
         with Vertical(id="links-dialog"):
             yield Static(

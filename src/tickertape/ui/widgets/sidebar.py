@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tickertape.core.article import Article
+from tickertape.core.links import display_link
 from tickertape.core.sanitize import visible_path
 from tickertape.core.sentiment import score_direction
 
@@ -123,13 +124,14 @@ class Sidebar(VerticalScroll):
                     )
                 )
             sections.append(("Tickers", Content("\n").join(lines)))
-        sections.append(("Link", Content(article.link or "—")))
+        sections.append(("Link", Content(display_link(article.link) if article.link else "—")))
         if article.images:
             sections.append(
                 (
                     "Images",
                     Content("\n").join(
-                        Content(f"{n}. {url}") for n, url in enumerate(article.images, 1)
+                        Content(f"{n}. {display_link(url)}")
+                        for n, url in enumerate(article.images, 1)
                     ),
                 )
             )
