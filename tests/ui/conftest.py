@@ -70,6 +70,13 @@ def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tickertape.ui.clipboard.system_clipboard_command", lambda: None)
 
 
+@pytest.fixture(autouse=True)
+def a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser to open links in (``open_url`` is recorded, never run), whatever the
+    machine has; a test without one says so."""
+    monkeypatch.setattr("tickertape.core.links.browser_available", lambda: True)
+
+
 def plain(node: DOMNode, selector: str) -> str:
     """The text of the Static widget ``selector`` under ``node``."""
     visual = node.query_one(selector, Static).visual

@@ -22,7 +22,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar
 
-from tickertape.core.links import check_link
+from tickertape.core import links
+from tickertape.core.errors import describe_error
+from tickertape.core.links import plan_copy, plan_open
 from tickertape.core.query import QueryError
 from tickertape.session import ReaderSession
 from tickertape.ui import messages
@@ -42,6 +44,18 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
 
 M = TypeVar("M", bound=Message)
+
+# What each group of background work does, for "Could not …" when it fails.
+_WORK_IN_WORDS = {
+    "open": "open the index",
+    "refresh": "refresh the index",
+    "ticker-stats": "count the articles and tickers",
+    "search": "search",
+    "article": "load the article",
+    "unread": "count the unread articles",
+    "facets": "list the facets",
+    "warnings": "show the warnings",
+}
 
 
 def _unless_exiting(
@@ -444,22 +458,19 @@ class ReaderScreen(Screen[None]):
     # -- links --------------------------------------------------------------
 
     def open_checked(self, url: str) -> None:
-        """Open ``url`` in the browser if the link check allows it; say what happened."""
-        check = check_link(url)
-        if not check.ok:
-            self.notify(f"Not opened: {check.reason}", severity="warning", markup=False)
-            return
-        self.app.open_url(check.url)
-        self.notify(f"Opening {check.url}", markup=False)
+        """Open ``url`` as the link check decides (its ASCII form, only with a browser
+        to open it in); show what the check says."""
+        plan = plan_open(url, browser=self.app.is_web or links.browser_available())
+        if plan.act:
+            self.app.open_url(plan.target)
+        self.notify(plan.message, severity=plan.severity, markup=False)
 
     def copy_checked(self, url: str) -> None:
-        """Copy ``url`` if the link check allows it; say what happened."""
-        check = check_link(url)
-        if not check.ok:
-            self.notify(f"Not copied: {check.reason}", severity="warning", markup=False)
-            return
-        copy_with_fallback(self.app, check.url)
-        self.notify(f"Copied {check.url}", markup=False)
+        """Copy ``url`` as the link check decides; show what the check says."""
+        plan = plan_copy(url)
+        if plan.act:
+            copy_with_fallback(self.app, plan.target)
+        self.notify(plan.message, severity=plan.severity, markup=False)
 
     def _selected_row(self) -> ArticleRow | None:
         """The row under the cursor (its id and link need no wait for the body)."""
@@ -632,7 +643,10 @@ class ReaderScreen(Screen[None]):
     # -- errors -------------------------------------------------------------
 
     def notify_failure(self, what: str, error: BaseException) -> None:
-        self.notify(f"Could not {what}: {error}", severity="error", markup=False, timeout=8)
+        """``Could not load the article: …``: what failed and why, in words."""
+        self.notify(
+            f"Could not {what}: {describe_error(error)}", severity="error", markup=False, timeout=8
+        )
 
     @_unless_exiting
     def on_work_failed(self, event: messages.WorkFailed) -> None:
@@ -643,9 +657,5 @@ class ReaderScreen(Screen[None]):
 
         worker = event.worker
         if worker.state == WorkerState.ERROR and worker.error is not None:
-            self.notify(
-                f"{worker.name or 'background work'} failed: {worker.error}",
-                severity="error",
-                markup=False,
-                timeout=8,
-            )
+            what = _WORK_IN_WORDS.get(worker.group, "finish a task in the background")
+            self.notify_failure(what, worker.error)
