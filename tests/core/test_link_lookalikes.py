@@ -8,6 +8,7 @@ as is, it would pass for Apple's site. Its ASCII form ``xn--80ak6aa92e.com`` can
 from __future__ import annotations
 
 import webbrowser
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -144,3 +145,23 @@ def test_a_link_is_displayed_in_its_ascii_form_and_a_refused_one_as_it_is() -> N
     assert display_link(LOOKALIKE) == "https://xn--80ak6aa92e.com/login?next=/"
     assert display_link("https://news.example/a") == "https://news.example/a"
     assert display_link("javascript:alert(1)") == "javascript:alert(1)"
+
+
+def test_show_prints_links_in_their_ascii_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli.conftest import run
+
+    index = tmp_path / "news"
+    index.mkdir()
+    (index / "001_0123456789abcdef.txt").write_text(
+        f"link: {LOOKALIKE}\n\nimages: ['https://аррӏе.com/a.png']\n\ntitle: T\n\n"
+        'content: <p>See <a href="https://аррӏе.com/x">this</a>.</p>\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "show", str(index), "0123")
+    assert code == 0
+    assert "Link:    https://xn--80ak6aa92e.com/login?next=/" in out
+    assert "Image 1: https://xn--80ak6aa92e.com/a.png" in out
+    assert "[1] https://xn--80ak6aa92e.com/x" in out
+    assert "аррӏе" not in out

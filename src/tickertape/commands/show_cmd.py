@@ -13,6 +13,7 @@ from tickertape.commands.common import (
     open_index,
 )
 from tickertape.core.article import Article, format_published
+from tickertape.core.links import display_link
 from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize, sanitize_inline, visible_path
 from tickertape.output import sentiment_glyph
@@ -60,10 +61,10 @@ def render_article(article: Article) -> str:
     meta.append(f"{sentiment_glyph(article.sentiment)} {sentiment_text(article)}")
     lines.append(" · ".join(meta))
     lines.append("")
-    lines.append(f"Link:    {article.link or '-'}")
+    lines.append(f"Link:    {display_link(article.link) if article.link else '-'}")
     lines.append(f"Tickers: {' '.join(article.tickers) or '-'}")
     for index, url in enumerate(article.images, 1):
-        lines.append(f"Image {index}: {url}")
+        lines.append(f"Image {index}: {display_link(url)}")
     for key, value in article.extra.items():
         lines.append(f"{key}: {value}")
     lines.append(f"Id:      {article.id}")

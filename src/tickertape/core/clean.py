@@ -668,7 +668,10 @@ def blocks_to_plain(cleaned: CleanedArticle) -> str:
         out.append("\n\n[the article was too long and has been truncated]")
     if cleaned.links:
         out.append("\n\nLinks:\n")
-        out.append("\n".join(f"[{n}] {url}" for n, url in enumerate(cleaned.links, 1)))
+        from tickertape.core.links import display_link
+
+        numbered = enumerate(cleaned.links, 1)
+        out.append("\n".join(f"[{n}] {display_link(url)}" for n, url in numbered))
     return "".join(out)
 
 
