@@ -9,6 +9,7 @@ stack too) by a small multiple of the input; they measure memory, never time.
 
 from __future__ import annotations
 
+import json
 import tracemalloc
 from collections.abc import Callable
 
@@ -78,3 +79,24 @@ pieces = st.sampled_from(["\n", " ", "\t", "\r\n", "title: x", "k: v", "content:
 def test_any_mix_of_blank_lines_parses_in_proportional_memory(head: str, blank: int) -> None:
     text = head + "\n" * blank + head
     assert peak_bytes(lambda: parse_article_text(text, "a.txt")) < bound(text)
+
+
+json_pieces = st.sampled_from(["\n", " ", "\t", '{"title": "t"}', "{bad", "\u00a0"])
+
+
+def is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+@given(st.lists(json_pieces, max_size=40))
+def test_json_lines_are_numbered_as_in_the_file(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    result = parse_json_lines(text, "a.jsonl")
+    lines = enumerate(text.split("\n"), 1)
+    bad = [number for number, line in lines if line.strip() and not is_json(line)]
+    reported = [int(p.field.split()[1]) for p in result.problems if p.field.startswith("line")]
+    assert reported == bad

@@ -49,6 +49,7 @@ _NOT_EXTRA = frozenset({"id", "path", "ordinal", "warnings"})
 _RECORD_LISTS = ("articles", "feed")
 # An id from a record is used only when it is a plain token a URL or shell can carry.
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def parse_json_lines(text: str, rel_path: str) -> ReadResult:
@@ -73,18 +74,25 @@ def parse_json_lines(text: str, rel_path: str) -> ReadResult:
 
 
 def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``enumerate(text.split("\\n"), 1)`` one line at a time: a file of millions of
-    blank lines must not become a list of millions of strings."""
+    """The lines of ``text`` that are not blank, with their numbers (from 1), one at a
+    time: a file of millions of blank lines must not become a list of millions of
+    strings, nor a Python loop over them (a run of blank lines is skipped by one search).
+    """
     pos = 0
-    end = len(text)
-    number = 0
-    while pos <= end:
-        stop = text.find("\n", pos)
-        if stop < 0:
-            stop = end
+    number = 1  # the number of the line that starts at pos
+    while True:
+        found = _NOT_SPACE.search(text, pos)
+        if found is None:
+            return
+        line_end = text.rfind("\n", pos, found.start())
+        start = pos if line_end < 0 else line_end + 1
+        number += text.count("\n", pos, start)
+        end = text.find("\n", found.start())
+        if end < 0:
+            end = len(text)
+        yield number, text[start:end]
         number += 1
-        yield number, text[pos:stop]
-        pos = stop + 1
+        pos = end + 1
 
 
 def parse_json_document(text: str, rel_path: str) -> ReadResult:
