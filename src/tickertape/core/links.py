@@ -141,8 +141,6 @@ def _ascii_host_form(url: str) -> tuple[str | None, str]:
     do (full-width letters become ASCII, ``ß`` stays ``ß``); an ``xn--`` label is
     decoded for the script check. ``None`` when a label cannot be encoded.
     """
-    import idna  # only for international hosts: its tables take a while to import
-
     start = url.index("//") + 2
     netloc = urlsplit(url).netloc
     if netloc.startswith("["):
@@ -150,6 +148,8 @@ def _ascii_host_form(url: str) -> tuple[str | None, str]:
     host, colon, port = netloc.partition(":")
     if host.isascii() and "xn--" not in host.lower():
         return url, host
+    import idna  # only for international hosts: its tables take a while to import
+
     dot = "." if host.endswith(".") else ""
     ascii_labels: list[str] = []
     unicode_labels: list[str] = []
