@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import webbrowser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
@@ -137,8 +138,7 @@ def test_any_host_is_judged_without_raising_and_targets_are_ascii_hosts(host: st
     check = check_link(f"https://{host}/")
     if check.ok:
         assert check.target.startswith("https://")
-        target_host = check.target[len("https://") :].partition("/")[0]
-        assert target_host.isascii()
+        assert urlsplit(check.target).netloc.isascii()
 
 
 def test_a_link_is_displayed_in_its_ascii_form_and_a_refused_one_as_it_is() -> None:
