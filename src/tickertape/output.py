@@ -111,7 +111,7 @@ def csv_text_cell(text: str) -> str:
 def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
     """CSV with the JSON keys as header; lists joined by spaces (warnings by '; ').
 
-    Text cells go through :func:`csv_text_cell`. Numbers (``confidence``) do not: we
+    Text cells go through :func:`csv_text_cell`. Numbers (``score``, ``confidence``) do not: we
     write them from a float, so they hold only digits, a sign, a point and an exponent,
     never a formula, and a negative score must reach a spreadsheet as a number.
     """

@@ -23,6 +23,8 @@ HOSTILE = {
     "summary": "@SUM(1+1)*cmd|' /C calc'!A0",
     "sentiment": "-2+3",
 }
+# The CSV column each field lands in: a label is kept as written in sentiment_label.
+COLUMN = {key: key for key in HOSTILE} | {"sentiment": "sentiment_label"}
 
 
 def write_hostile_index(folder: Path) -> Path:
@@ -52,7 +54,7 @@ def test_list_csv_neutralises_cells_that_would_start_a_formula(
     rows = rows_by_id(out)
     hostile = rows["abcdef0123456789"]
     for key, value in HOSTILE.items():
-        assert hostile[key] == "'" + value
+        assert hostile[COLUMN[key]] == "'" + value
     assert hostile["confidence"] == "0.25"
     assert hostile["title"] != hostile["title"].lstrip("'")
     plain = rows["0123456789abcdef"]
@@ -68,7 +70,7 @@ def test_export_csv_neutralises_the_same_cells(
     code, _, err = run(capsys, "export", str(index), "--format", "csv", "-o", str(target))
     assert code == 0, err
     hostile = rows_by_id(target.read_text(encoding="utf-8"))["abcdef0123456789"]
-    assert [hostile[key] for key in HOSTILE] == ["'" + value for value in HOSTILE.values()]
+    assert [hostile[COLUMN[key]] for key in HOSTILE] == ["'" + v for v in HOSTILE.values()]
 
 
 def test_jsonl_keeps_the_text_as_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,3 +113,18 @@ def test_a_negative_number_in_a_numeric_column_stays_a_number() -> None:
     write_csv([record(id="a", confidence=-0.5)], out)
     row = next(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert row["confidence"] == "-0.5"
+
+
+def test_a_negative_score_from_a_file_stays_a_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = tmp_path / "news"
+    index.mkdir()
+    (index / "001_abcdefabcdefabcd.txt").write_text(
+        "title: -minus\n\nsentiment: Bearish\n\nscore: -0.5\n\ncontent: <p>x</p>\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "list", str(index), "--format", "csv")
+    assert code == 0
+    row = rows_by_id(out)["abcdefabcdefabcd"]
+    assert (row["score"], row["title"]) == ("-0.5", "'-minus")
