@@ -45,6 +45,7 @@ from tickertape.core.index.schema import (
     published_ms,
     set_meta,
 )
+from tickertape.core.parent_watch import exit_with_parent
 from tickertape.core.scan import FileEntry, path_maker
 from tickertape.core.sqlite import end_transaction, is_busy
 
@@ -199,7 +200,10 @@ class _Runner:
             # spawn, not fork: the reader runs this from a thread of a threaded app.
             context = multiprocessing.get_context("spawn")
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(os.cpu_count() or 1, 4), mp_context=context
+                max_workers=min(os.cpu_count() or 1, 4),
+                mp_context=context,
+                initializer=exit_with_parent,  # no orphans after a kill -9 of the owner
+                initargs=(os.getpid(),),
             )
 
     def map(self, fn: Callable[[Sequence[T]], R], chunks: Iterable[Sequence[T]]) -> Iterator[R]:
