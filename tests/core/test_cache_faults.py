@@ -294,4 +294,3 @@ def test_a_read_only_cache_folder_keeps_a_working_cache(tmp_path: Path) -> None:
             assert cache.count() == 20
     finally:
         folder.chmod(0o700)
-

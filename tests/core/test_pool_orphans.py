@@ -57,7 +57,8 @@ def test_pool_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the pool did not start"
             time.sleep(0.1)
         workers = [int(pid) for pid in ready.read_text().split()]
-        assert workers and all(_alive(pid) for pid in workers)
+        assert workers
+        assert all(_alive(pid) for pid in workers)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
         deadline = time.monotonic() + 30

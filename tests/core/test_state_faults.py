@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,7 +66,8 @@ def test_damaged_flags_table_keeps_read_and_starred_flags_from_their_indexes(
         assert store.read_ids() == set(READ)
         assert store.starred_ids() == set(STARRED)
         (notice,) = store.notices
-        assert "3,000 read" in notice and "3,000 starred" in notice
+        assert "3,000 read" in notice
+        assert "3,000 starred" in notice
 
 
 def test_read_flags_survive_when_only_stars_are_lost(tmp_path: Path) -> None:
@@ -114,7 +115,7 @@ class Locker:
         self.conn.close()
 
 
-def collect() -> tuple[list[WriteOutcome], threading.Event, object]:
+def collect() -> tuple[list[WriteOutcome], threading.Event, Callable[[WriteOutcome], None]]:
     outcomes: list[WriteOutcome] = []
     done = threading.Event()
 
@@ -127,7 +128,7 @@ def collect() -> tuple[list[WriteOutcome], threading.Event, object]:
 
 def test_a_write_returns_at_once_and_is_saved_in_the_background(store: StateStore) -> None:
     outcomes, done, report = collect()
-    writer = StateWriter(store, report)  # type: ignore[arg-type]
+    writer = StateWriter(store, report)
     try:
         writer.set_flag("a", "starred", True)
         assert writer.flags_for(["a"]) == {"a": (False, True)}  # shown at once
@@ -140,11 +141,11 @@ def test_a_write_returns_at_once_and_is_saved_in_the_background(store: StateStor
 
 
 def test_a_locked_state_is_retried_then_reported_and_the_flag_stays_unsaved(
-    store: StateStore, monkeypatch: pytest.MonkeyPatch
+    store: StateStore,
 ) -> None:
-    monkeypatch.setattr(store, "busy_timeout", 0.05)
+    store.busy_timeout = 0.05  # another process holds the lock far longer than this
     outcomes, done, report = collect()
-    writer = StateWriter(store, report, attempts=3, pause=0.01)  # type: ignore[arg-type]
+    writer = StateWriter(store, report, attempts=3, pause=0.01)
     locker = Locker(store.path)
     try:
         writer.set_flag("a", "starred", True)
@@ -169,8 +170,8 @@ def test_a_locked_state_is_retried_then_reported_and_the_flag_stays_unsaved(
 
 
 def test_later_writes_to_one_flag_win_in_order(store: StateStore) -> None:
-    outcomes, done, report = collect()
-    writer = StateWriter(store, report)  # type: ignore[arg-type]
+    outcomes, _, report = collect()
+    writer = StateWriter(store, report)
     try:
         for value in (True, False, True, False, True):
             writer.set_flag("a", "read", value)

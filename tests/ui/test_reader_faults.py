@@ -162,9 +162,7 @@ async def test_a_star_that_cannot_be_saved_stays_visible_as_unsaved_and_the_read
     assert app.return_code in (None, 0)
 
 
-def test_a_crash_in_the_reader_exits_non_zero(
-    index: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_crash_in_the_reader_exits_non_zero(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tickertape import reader
 
     def explode(self: TickertapeApp) -> None:

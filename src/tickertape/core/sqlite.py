@@ -21,6 +21,17 @@ from typing import Final
 BUSY_CODES: Final = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 # Primary result codes: the file is not a database SQLite can use.
 NOT_A_DATABASE_CODES: Final = frozenset({11, 14, 26})  # CORRUPT, CANTOPEN, NOTADB
+# Primary result codes: the file is SQLite's but some of its pages are damaged.
+DAMAGED_CODES: Final = frozenset({11, 26})  # CORRUPT, NOTADB
+# What each primary result code means for the one who meets it (see classify).
+_KINDS: Final[dict[int, str]] = {
+    5: "locked", 6: "locked",  # BUSY, LOCKED: wait, or try again later
+    11: "corrupt", 26: "corrupt",  # CORRUPT, NOTADB: the file is damaged
+    13: "full",  # FULL: the disk (or a size limit) is full; the file is fine
+    8: "readonly",  # READONLY: the file or its folder cannot be written
+    10: "io",  # IOERR: the OS failed a read or write
+    14: "cantopen",  # CANTOPEN: no such folder, or no permission
+}  # fmt: skip
 # Files SQLite keeps beside a database in WAL or rollback mode: a stale WAL left behind
 # would be replayed into a new database of the same name.
 SIDE_SUFFIXES: Final = ("-wal", "-shm", "-journal")
@@ -96,6 +107,22 @@ def is_busy(error: sqlite3.Error) -> bool:
 def is_not_a_database(error: sqlite3.Error) -> bool:
     """Whether ``error`` means the file is corrupt, unopenable or not SQLite at all."""
     return error_code(error) in NOT_A_DATABASE_CODES
+
+
+def is_damaged(error: sqlite3.Error) -> bool:
+    """Whether ``error`` means pages of the file are damaged (rebuild a cache; salvage
+    what can be read of a user's file)."""
+    return error_code(error) in DAMAGED_CODES
+
+
+def classify(error: sqlite3.Error) -> str:
+    """What ``error`` means: "corrupt", "full", "locked", "readonly", "io", "cantopen" or
+    "other" (an error in the statement, not in the file).
+
+    The answer decides what may be done about it: only "corrupt" justifies deleting
+    a cache; "full" and "locked" pass, and a good file must be kept through them.
+    """
+    return _KINDS.get(error_code(error), "other")
 
 
 def remove_database(path: Path) -> None:

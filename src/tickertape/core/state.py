@@ -37,6 +37,8 @@ from typing import Final, Literal, Self
 from tickertape.core.paths import data_dir
 from tickertape.core.sqlite import (
     connect,
+    is_busy,
+    is_damaged,
     is_not_a_database,
     move_database,
     read_transaction,
@@ -54,6 +56,11 @@ _CHUNK: Final = 500
 
 _TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs"})
 
+_FLAG_INDEXES: Final = (
+    "CREATE INDEX IF NOT EXISTS flags_read ON flags(article_id, read) WHERE read = 1",
+    "CREATE INDEX IF NOT EXISTS flags_starred ON flags(article_id, starred) WHERE starred = 1",
+)
+
 _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS flags(
@@ -62,9 +69,10 @@ _SCHEMA: Final = (
         starred INTEGER NOT NULL DEFAULT 0,
         changed REAL
     )""",
-    # The partial indexes make the cache's flag_read / flag_starred views index scans.
-    "CREATE INDEX IF NOT EXISTS flags_read ON flags(article_id) WHERE read = 1",
-    "CREATE INDEX IF NOT EXISTS flags_starred ON flags(article_id) WHERE starred = 1",
+    # The partial indexes make the cache's flag_read / flag_starred views covering index
+    # scans; holding the flag too, each is a second copy of one kind of flag, so a damaged
+    # table (or the other index) does not lose it (see _salvage).
+    *_FLAG_INDEXES,
     # seq, not the implicit rowid, gives the order: VACUUM may renumber implicit rowids.
     """CREATE TABLE IF NOT EXISTS history(
         seq INTEGER PRIMARY KEY,
@@ -109,7 +117,12 @@ class SavedView:
 
 
 class _Unusable(Exception):
-    """The file at the state path is not a tickertape state database we can use."""
+    """The file at the state path is not a tickertape state database we can use;
+    ``damaged`` when it is ours but its pages are (what can be read is kept)."""
+
+    def __init__(self, message: str, *, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.damaged = damaged
 
 
 def flag_views_sql(schema: str = "state") -> list[str]:
@@ -200,7 +213,9 @@ def _as_unusable(error: sqlite3.Error) -> Exception:
     A lock held too long or a full disk stay what they are, because moving a good
     file aside for a passing condition would hide the user's data for nothing.
     """
-    return _Unusable(str(error)) if is_not_a_database(error) else error
+    if not is_not_a_database(error):
+        return error
+    return _Unusable(str(error), damaged=is_damaged(error))
 
 
 def _prepare(conn: sqlite3.Connection) -> None:
@@ -234,9 +249,28 @@ def _prepare(conn: sqlite3.Connection) -> None:
             raise _Unusable(f"schema version {found}, expected {SCHEMA_VERSION}")
         check = conn.execute("PRAGMA quick_check").fetchall()
         if check != [("ok",)]:
-            raise _Unusable(f"corrupt ({str(check[0][0])[:80]})")
+            raise _Unusable(f"corrupt ({str(check[0][0])[:80]})", damaged=True)
+        _upgrade_flag_indexes(conn)
     except sqlite3.Error as error:
         raise _as_unusable(error) from error
+
+
+def _upgrade_flag_indexes(conn: sqlite3.Connection) -> None:
+    """Files made before the flag indexes held the flag get the covering ones."""
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'flags_read'"
+    ).fetchone()
+    if found is not None and ", read)" in str(found[0]):
+        return
+    try:
+        with write_transaction(conn):
+            conn.execute("DROP INDEX IF EXISTS flags_read")
+            conn.execute("DROP INDEX IF EXISTS flags_starred")
+            for statement in _FLAG_INDEXES:
+                conn.execute(statement)
+    except sqlite3.OperationalError as error:
+        if not is_busy(error):  # busy: another process upgrades it, or the next run
+            raise
 
 
 def _move_aside(path: Path) -> Path:
@@ -252,6 +286,107 @@ def _move_aside(path: Path) -> Path:
         n += 1
     move_database(path, aside)
     return aside
+
+
+_SALVAGE_TABLES: Final = (
+    # (table, columns, what the user calls its rows)
+    ("history", "seq, index_key, query, used", "history entries"),
+    ("views", "name, query, created, seq", "saved views"),
+    ("settings", "key, value", "settings"),
+    ("runs", "index_key, opened", "last-opened times"),
+)
+
+
+def _read_rows(conn: sqlite3.Connection, sql: str) -> tuple[list[tuple[object, ...]], bool]:
+    """The rows ``sql`` yields before any error, and whether it read them all."""
+    rows: list[tuple[object, ...]] = []
+    try:
+        for row in conn.execute(sql):
+            rows.append(tuple(row))
+    except sqlite3.Error:
+        return rows, False
+    return rows, True
+
+
+@dataclass(slots=True)
+class _Salvage:
+    """What could be read from a damaged state file, and what could not."""
+
+    flags: dict[str, list[object]]  # article_id -> [read, starred, changed]
+    tables: dict[str, list[tuple[object, ...]]]
+    lost: list[str]
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        with write_transaction(conn):
+            conn.executemany(
+                "INSERT OR REPLACE INTO flags(article_id, read, starred, changed) "
+                "VALUES (?, ?, ?, ?)",
+                [(article_id, *values) for article_id, values in self.flags.items()],
+            )
+            for table, columns, _ in _SALVAGE_TABLES:
+                rows = self.tables.get(table, [])
+                if rows:
+                    marks = ",".join("?" * len(rows[0]))
+                    conn.executemany(
+                        f"INSERT OR REPLACE INTO {table}({columns}) VALUES ({marks})", rows
+                    )
+
+    def summary(self) -> str:
+        """One sentence of what was kept and one of what was lost."""
+        read = sum(1 for values in self.flags.values() if values[0])
+        starred = sum(1 for values in self.flags.values() if values[1])
+        kept = [f"{read:,} read and {starred:,} starred flags"]
+        kept += [
+            f"{len(self.tables[table]):,} {noun}"
+            for table, _, noun in _SALVAGE_TABLES
+            if self.tables.get(table)
+        ]
+        text = "kept " + ", ".join(kept) + "."
+        if self.lost:
+            text += " Lost: " + "; ".join(self.lost) + " (the moved file still holds them)."
+        else:
+            text += " Nothing was lost."
+        return text
+
+
+def _salvage(path: Path) -> _Salvage | None:
+    """Read what can be read of a damaged state file (None if it is not ours at all).
+
+    Each flag has two copies: the row in ``flags`` and an entry in its partial index
+    (``flags_read``/``flags_starred``), so a damaged table or index alone loses nothing.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = 1")
+        names, _ = _read_rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if ("flags",) not in names:
+            return None
+        flags: dict[str, list[object]] = {}
+        rows, table_ok = _read_rows(conn, "SELECT article_id, read, starred, changed FROM flags")
+        for article_id, read, starred, changed in rows:
+            flags[str(article_id)] = [int(bool(read)), int(bool(starred)), changed]
+        lost: list[str] = []
+        for position, flag in enumerate(("read", "starred")):
+            if table_ok:
+                continue
+            ids, index_ok = _read_rows(
+                conn, f"SELECT article_id FROM flags INDEXED BY flags_{flag} WHERE {flag} = 1"
+            )
+            for (article_id,) in ids:
+                flags.setdefault(str(article_id), [0, 0, None])[position] = 1
+            if not index_ok:
+                lost.append(f"{flag} flags could not be read in full")
+        tables: dict[str, list[tuple[object, ...]]] = {}
+        for table, columns, noun in _SALVAGE_TABLES:
+            tables[table], ok = _read_rows(conn, f"SELECT {columns} FROM {table}")
+            if not ok:
+                lost.append(f"{noun} could not be read in full")
+        return _Salvage(flags, tables, lost)
+    finally:
+        conn.close()
 
 
 class StateStore:
@@ -279,6 +414,7 @@ class StateStore:
         self._scratch_dir = scratch_dir
         self.path = path
         self.notices = notices
+        self._busy_timeout = BUSY_TIMEOUT_S
         # False when the data directory could not be used and this session's state
         # lives in a temp file that is removed on close.
         self.persistent = persistent
@@ -313,19 +449,34 @@ class StateStore:
 
     @staticmethod
     def _open_file(path: Path, notices: list[str]) -> sqlite3.Connection:
-        """Connect to ``path``; on an unusable file move it aside once and start afresh."""
+        """Connect to ``path``; on an unusable file move it aside once and start afresh,
+        keeping whatever of it can still be read."""
         try:
             return _open_checked(path)
         except _Unusable as problem:
             if not os.path.lexists(path):
                 raise  # nothing to move: the directory itself is the trouble
             aside = _move_aside(path)
+            salvage = _salvage(aside) if problem.damaged else None
+            conn = _open_checked(path)
+            if salvage is None:
+                notices.append(
+                    f"The state database {path} could not be used ({problem}); it was moved "
+                    f"to {aside.name} and a new one was started: earlier read and starred "
+                    "flags, history and views are in the moved file."
+                )
+                return conn
+            try:
+                salvage.write(conn)
+            except BaseException:
+                conn.close()
+                raise
             notices.append(
-                f"The state database {path} could not be used ({problem}); it was moved "
-                f"to {aside.name} and a new one was started: earlier read and starred "
-                "flags, history and views are in the moved file."
+                f"The state database {path} was damaged ({problem}); it was moved to "
+                f"{aside.name} and a new one was started with what could be read: "
+                f"{salvage.summary()}"
             )
-        return _open_checked(path)
+            return conn
 
     def close(self) -> None:
         """Close the connection (idempotent); a session-only store also deletes its file."""
@@ -348,6 +499,17 @@ class StateStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def busy_timeout(self) -> float:
+        """Seconds a statement waits for another process's lock before it fails."""
+        return self._busy_timeout
+
+    @busy_timeout.setter
+    def busy_timeout(self, seconds: float) -> None:
+        with self._read() as conn:
+            conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        self._busy_timeout = seconds
 
     # -- plumbing --------------------------------------------------------------
 
