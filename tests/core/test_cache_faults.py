@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tickertape.core import index as index_module
+from tickertape.core.index import build as build_module
 from tickertape.core.index import CacheDamaged, IndexCache
 from tickertape.core.query import compile_query, parse
 from tickertape.core.sqlite import classify
@@ -242,14 +242,14 @@ def test_a_full_disk_during_a_refresh_keeps_the_previous_cache_and_says_so(
     for item in (news.parent / "more").iterdir():
         item.rename(news / f"more-{item.name}")
 
-    real_connect = index_module.connect
+    real_connect = build_module.connect
 
     def full_disk_connect(db: Path) -> sqlite3.Connection:
         conn = real_connect(db)
         conn.execute(f"PRAGMA max_page_count = {pages + 4}")  # SQLITE_FULL soon
         return conn
 
-    monkeypatch.setattr(index_module, "connect", full_disk_connect)
+    monkeypatch.setattr(build_module, "connect", full_disk_connect)
     with IndexCache.open(news, cache_dir=cache_dir) as cache:
         stats = cache.refresh()
         assert any("full" in notice for notice in cache.notices)

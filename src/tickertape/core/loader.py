@@ -8,6 +8,7 @@ cache builds on the same pieces (``scan_index``, :func:`read_entry`,
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -77,17 +78,35 @@ def _collector_paused() -> Iterator[None]:
 
 def read_entry(entry: FileEntry) -> ReadResult:
     """Read and parse one scanned file; reading errors become problems."""
+    return read_entry_with_digest(entry)[0]
+
+
+def file_digest(data: bytes | None) -> bytes | None:
+    """A hash of what was read of a file (None when it could not be read): the cache
+    keeps it, so an edit that kept size and modification time is still found."""
+    return None if data is None else hashlib.blake2b(data, digest_size=16).digest()
+
+
+def read_digest(path: Path, rel: str) -> bytes | None:
+    """:func:`file_digest` of the file as :func:`read_entry` would read it now."""
+    limit = MAX_RECORD_FILE_BYTES if is_record_file(rel) else MAX_ARTICLE_FILE_BYTES
+    return file_digest(read_capped(path, rel, limit)[0])
+
+
+def read_entry_with_digest(entry: FileEntry) -> tuple[ReadResult, bytes | None]:
+    """:func:`read_entry`, and the :func:`file_digest` of the bytes it parsed."""
     limit = MAX_RECORD_FILE_BYTES if is_record_file(entry.rel) else MAX_ARTICLE_FILE_BYTES
     data, problem = read_capped(entry.path, entry.rel, limit)
+    digest = file_digest(data)
     if data is None:
-        return ReadResult([], [problem] if problem is not None else [])
+        return ReadResult([], [problem] if problem is not None else []), digest
     result = read_file(data, entry.rel)
     if problem is not None:
         result.problems.insert(0, problem)
         if not is_record_file(entry.rel):  # a cut article file is a degraded article
             for article in result.articles:
                 article.warnings.insert(0, problem.short())
-    return result
+    return result, digest
 
 
 def read_capped(path: Path, rel: str, limit: int) -> tuple[bytes | None, Problem | None]:

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from tickertape.core.index.aggregate import Facets
 from tickertape.core.index.build import RefreshProgress, RefreshStats
-from tickertape.core.index.cache import IndexCache
+from tickertape.core.index.cache import CheckReport, IndexCache
 from tickertape.core.index.protocol import Index
 from tickertape.core.index.rows import ArticleRow
+from tickertape.core.index.schema import CacheDamaged
 from tickertape.core.index.select import SORT_KEYS, Rowids
 
 __all__ = [
     "SORT_KEYS",
     "ArticleRow",
+    "CacheDamaged",
+    "CheckReport",
     "Facets",
     "Index",
     "IndexCache",

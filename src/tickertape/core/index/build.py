@@ -47,7 +47,7 @@ from tickertape.core.index.schema import (
 )
 from tickertape.core.parent_watch import exit_with_parent
 from tickertape.core.scan import FileEntry, path_maker
-from tickertape.core.sqlite import end_transaction, is_busy
+from tickertape.core.sqlite import end_transaction
 
 BATCH_ARTICLES: Final = 2000
 FTS_BATCH: Final = 10000
@@ -93,6 +93,7 @@ class Counts:
     changed: int = 0
     removed: int = 0
     cancelled: bool = False
+    full: bool = False
 
 
 # -- work done in worker processes (or inline): top-level, picklable ------------------
@@ -127,19 +128,31 @@ def article_record(article: Article) -> ArticleRecord:
     )  # fmt: skip
 
 
+# A file's identity in ``files``: (size, mtime_ns, digest of its bytes).
+Identity = tuple[int, int, bytes | None]
+
+
 def read_files(
     items: Sequence[tuple[str, str, int, int]],
-) -> list[tuple[str, tuple[int, int], list[ArticleRecord], list[Problem]]]:
+) -> list[tuple[str, Identity, list[ArticleRecord], list[Problem]]]:
     """Read and parse files given as (path, rel, size, mtime_ns); only the encoded
     metadata rows cross the process boundary (bodies are dropped)."""
-    from tickertape.core.loader import read_entry
+    from tickertape.core.loader import read_entry_with_digest
 
-    out: list[tuple[str, tuple[int, int], list[ArticleRecord], list[Problem]]] = []
+    out: list[tuple[str, Identity, list[ArticleRecord], list[Problem]]] = []
     for path, rel, size, mtime_ns in items:
-        result = read_entry(FileEntry(Path(path), rel, size, mtime_ns))
+        result, digest = read_entry_with_digest(FileEntry(Path(path), rel, size, mtime_ns))
         records = [article_record(article) for article in result.articles]
-        out.append((rel, (size, mtime_ns), records, result.problems))
+        out.append((rel, (size, mtime_ns, digest), records, result.problems))
     return out
+
+
+def file_digests(items: Sequence[tuple[str, str]]) -> list[tuple[str, bytes | None]]:
+    """(rel, digest of the file's bytes now) for each (path, rel): what ``index --check``
+    compares with the digests kept in ``files``."""
+    from tickertape.core.loader import read_digest
+
+    return [(rel, read_digest(Path(path), rel)) for path, rel in items]
 
 
 def extract_texts(
@@ -255,6 +268,16 @@ def _start_resource_tracker() -> bool:
     return True
 
 
+def runner_for(n_files: int) -> _Runner:
+    """A runner for ``n_files`` of work (a process pool when it pays); close it after."""
+    return _Runner(use_pool(n_files))
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``: the units of work handed to a runner."""
+    return _chunks(items, size)
+
+
 def use_pool(n_files: int) -> bool:
     """Whether a process pool pays for ``n_files`` (``TICKERTAPE_WORKERS=0`` turns it off)."""
     setting = os.environ.get("TICKERTAPE_WORKERS", "")
@@ -284,7 +307,7 @@ class Refresher:
         self._pending_articles = 0
         self._next_rowid = 0
         self._fresh = False
-        self._files: list[tuple[str, int, int]] = []
+        self._files: list[tuple[str, int, int, bytes | None]] = []
         self._problems: list[tuple[str, str, str]] = []
         self._articles: list[tuple[object, ...]] = []
         self._details: list[tuple[object, ...]] = []
@@ -551,12 +574,12 @@ class Refresher:
     def _store_file(
         self,
         rel: str,
-        identity: tuple[int, int],
+        identity: Identity,
         records: list[ArticleRecord],
         problems: list[Problem],
     ) -> None:
         """Queue one file's rows; :meth:`_flush` writes them (in the same transaction)."""
-        self._files.append((rel, identity[0], identity[1]))
+        self._files.append((rel, *identity))
         if not self._fresh:
             self.conn.execute("DELETE FROM problems WHERE rel = ? AND kind = 'read'", (rel,))
         self._problems.extend((p.path, p.field, p.reason) for p in problems)
@@ -590,7 +613,8 @@ class Refresher:
         conn = self.conn
         if self._files:
             conn.executemany(
-                "INSERT OR REPLACE INTO files(rel, size, mtime_ns) VALUES (?, ?, ?)", self._files
+                "INSERT OR REPLACE INTO files(rel, size, mtime_ns, digest) VALUES (?, ?, ?, ?)",
+                self._files,
             )
             self._files.clear()
         if self._problems:
@@ -833,6 +857,8 @@ class RefreshStats:
     removed: int
     problems: int
     seconds: float
+    full: bool = False
+    """The disk filled up: the cache was kept as it was before (see the notices)."""
 
 
 def refresh(
@@ -842,13 +868,16 @@ def refresh(
     progress: Callable[[RefreshProgress], None] | None,
     cancel: threading.Event | None,
     notices: list[str],
-    rebuild: Callable[[], None],
+    rebuild: Callable[[str], None],
+    wait: bool = False,
 ) -> Counts:
     """Run one refresh on a writer connection of its own, then store the sort orders.
 
-    When another process holds the refresh lock this one is skipped with a notice. A
-    cache found damaged on the way is rebuilt (``rebuild`` replaces the reader's
-    database) and refreshed once more from scratch.
+    When another process holds the refresh lock this one is skipped with a notice or,
+    with ``wait``, follows it (``progress`` reports its article count as phase
+    "another tickertape is updating") and refreshes once it is done. A cache found
+    damaged on the way is rebuilt (``rebuild`` replaces the reader's database) and
+    refreshed once more from scratch; a full disk keeps the cache as it was.
     """
     counts = Counts()
 
@@ -859,9 +888,13 @@ def refresh(
             )
 
     lock = RefreshLock(db_path)
-    if not lock.acquire():
+    acquired = lock.acquire()
+    if not acquired and wait:
+        notices.append("Another tickertape is updating this index's cache; following its progress.")
+        acquired = _follow_other(db_path, lock, report, cancel)
+    elif not acquired:
         notices.append("Another tickertape is updating this index's cache; showing it as it is.")
-    else:
+    if acquired:
         try:
             counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild)
         finally:
@@ -870,18 +903,52 @@ def refresh(
     return counts
 
 
+OTHER_PHASE: Final = "another tickertape is updating"
+"""The progress phase while :func:`refresh` waits for another process's refresh."""
+_FOLLOW_POLL_S: Final = 0.5
+
+
+def _follow_other(
+    db_path: Path, lock: RefreshLock, report: Progress, cancel: threading.Event | None
+) -> bool:
+    """Report the cache's article count while another process refreshes it; True once
+    this process holds the lock, False if cancelled first."""
+    conn: sqlite3.Connection | None = None
+    try:
+        while True:
+            done = 0
+            try:
+                if conn is None:
+                    conn = connect(db_path)
+                done = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+            except sqlite3.Error:  # mid-renumbering, or not made yet: ask again soon
+                pass
+            report(OTHER_PHASE, done, None)
+            if cancel is not None and cancel.wait(_FOLLOW_POLL_S):
+                return False
+            if cancel is None:
+                time.sleep(_FOLLOW_POLL_S)
+            if lock.acquire():
+                return True
+    finally:
+        if conn is not None:
+            conn.close()
+
+
 def _refresh_locked(
     db_path: Path,
     root: Path,
     report: Progress,
     cancel: threading.Event | None,
     notices: list[str],
-    rebuild: Callable[[], None],
+    rebuild: Callable[[str], None],
 ) -> Counts:
     from tickertape.core.index.select import store_orders
+    from tickertape.core.sqlite import classify
 
     for attempt in range(2):
         writer = connect(db_path)
+        refresher: Refresher | None = None
         try:
             refresher = Refresher(writer, root, report, cancel)
             counts = refresher.counts
@@ -889,11 +956,23 @@ def _refresh_locked(
             store_orders(writer)
             return counts
         except sqlite3.DatabaseError as error:
-            if attempt or is_busy(error):
+            kind = classify(error)
+            if kind == "full":
+                # Every commit left the cache whole, and the rollback undid the rest:
+                # it is kept as it is, and the next refresh carries on.
+                notices.append(
+                    "The disk is full: the index cache could not be brought up to date "
+                    f"({reason(error)}); the cache as it was is kept and used."
+                )
+                counts = refresher.counts if refresher is not None else Counts()
+                counts.full = True
+                return counts
+            # Locked or read-only say nothing against the file; anything else (damaged
+            # pages, a table gone) is answered by a rebuild, once.
+            if attempt or kind in ("locked", "readonly"):
                 raise
-            notices.append(f"The index cache was damaged ({reason(error)}); it is being rebuilt.")
             writer.close()
-            rebuild()
+            rebuild(reason(error))
         finally:
             writer.close()
     raise AssertionError("unreachable")

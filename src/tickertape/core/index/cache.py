@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,11 +42,22 @@ from tickertape.core.index import aggregate, articles, build, rows, select
 from tickertape.core.index.aggregate import Facets
 from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
-from tickertape.core.index.schema import Unusable, connect, meta_int, prepare
+from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
+
+
+@dataclass(slots=True, frozen=True)
+class CheckReport:
+    """What :meth:`IndexCache.check` found: damage (then rebuilt), files whose bytes
+    changed behind an unchanged size and time (then re-read), and the refresh after."""
+
+    damaged: bool
+    changed_files: int
+    stats: RefreshStats
+    seconds: float
 
 
 class IndexCache:
@@ -93,12 +105,12 @@ class IndexCache:
             directory.mkdir(parents=True, exist_ok=True)
             conn = _open_or_rebuild(directory / name, root_text, notices)
         except (OSError, sqlite3.Error, Unusable) as error:
+            temp_dir = Path(tempfile.mkdtemp(prefix="tickertape-cache-"))
             notices.append(
                 f"The cache folder {directory} cannot be used ({build.reason(error)}); "
-                "this session keeps its cache in a temporary folder."
+                f"this session keeps its cache in the temporary folder {temp_dir}, "
+                "which is removed at the end: nothing is kept for the next run."
             )
-        if conn is None:
-            temp_dir = Path(tempfile.mkdtemp(prefix="tickertape-cache-"))
             directory = temp_dir
             conn = _open_or_rebuild(directory / name, root_text, notices)
         cache = cls(root, directory / name, conn, notices, temp_dir)
@@ -140,6 +152,32 @@ class IndexCache:
                 shutil.rmtree(self._temp_dir, ignore_errors=True)
                 self._temp_dir = None
 
+    @property
+    def temporary(self) -> bool:
+        """Whether the cache lives in a temporary folder that goes when it is closed
+        (its folder could not be used): nothing is kept for the next run."""
+        return self._temp_dir is not None
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The query connection under its lock, damage translated (see :meth:`_damage`)."""
+        with self._lock, self._damage():
+            yield self._conn
+
+    @contextlib.contextmanager
+    def _damage(self) -> Iterator[None]:
+        """Damaged pages met in the block surface as :class:`CacheDamaged`, never as a
+        wrong or partial answer."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if sqlite.is_damaged(error):
+                raise CacheDamaged(build.reason(error), self.db_path) from error
+            raise
+        except CacheDamaged as error:
+            error.db_path = self.db_path
+            raise
+
     def __enter__(self) -> IndexCache:
         return self
 
@@ -153,28 +191,36 @@ class IndexCache:
         *,
         progress: Callable[[RefreshProgress], None] | None = None,
         cancel: threading.Event | None = None,
+        wait: bool = False,
     ) -> RefreshStats:
         """Bring the cache up to date with the files: read only new and changed ones.
 
         Safe to run in a worker thread while other threads select. When another
-        process is refreshing the same cache, this one is skipped with a notice. A
-        cache found corrupt on the way is rebuilt from scratch.
+        process is refreshing the same cache, this one is skipped with a notice, or
+        with ``wait`` follows that one's progress and refreshes after it. A cache found
+        corrupt on the way is rebuilt from scratch; a full disk keeps it as it was.
         """
         started = time.perf_counter()
         counts = build.refresh(
             self.db_path, self.root, progress=progress, cancel=cancel,
-            notices=self.notices, rebuild=self._rebuild,
+            notices=self.notices, rebuild=self.rebuild, wait=wait,
         )  # fmt: skip
-        with self._lock:
+        with self._reading():
             total = self.count()
             problems = len(self.problems())
         return RefreshStats(
             total, counts.added, counts.changed, counts.removed, problems,
-            time.perf_counter() - started,
+            time.perf_counter() - started, counts.full,
         )  # fmt: skip
 
-    def _rebuild(self) -> None:
-        """Replace a damaged database with an empty one under the same reader."""
+    def rebuild(self, reason: str = "") -> None:
+        """Replace a damaged database with an empty one under the same reader (a
+        :meth:`refresh` fills it again); :attr:`notices` says why."""
+        because = f" ({reason})" if reason else ""
+        self.notices.append(
+            f"The index cache was damaged{because}; it is being rebuilt from the files "
+            "(they are untouched, and read and starred flags are kept apart)."
+        )
         with self._lock:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
@@ -187,14 +233,34 @@ class IndexCache:
 
     # -- state of the cache --------------------------------------------------------
 
+    def check(self, *, progress: Callable[[RefreshProgress], None] | None = None) -> CheckReport:
+        """Check every page of the cache (SQLite's integrity check, the full-text index,
+        the stored sort orders) and every file against the digest kept of it; rebuild
+        a damaged cache, re-read files that changed without a new size or time, and
+        refresh. Slow (it reads everything): for ``tickertape index --check``."""
+        from tickertape.core.index import verify
+
+        started = time.perf_counter()
+        damage = verify.damage(self.db_path)
+        if damage:
+            self.rebuild(damage)
+            changed = 0
+        else:
+            changed = verify.mark_changed_files(self.db_path, self.root)
+        stats = self.refresh(progress=progress)
+        return CheckReport(
+            damaged=bool(damage), changed_files=changed, stats=stats,
+            seconds=time.perf_counter() - started,
+        )  # fmt: skip
+
     def is_built(self) -> bool:
         """Whether a first build has read every file once (the list can be trusted)."""
-        with self._lock:
+        with self._reading():
             return meta_int(self._conn, "built") == 1
 
     def fts_ready(self) -> bool:
         """Whether every article is in the full-text index (search finds all of them)."""
-        with self._lock:
+        with self._reading():
             upto = meta_int(self._conn, "fts_upto")
             row = self._conn.execute(
                 "SELECT EXISTS(SELECT 1 FROM articles WHERE rowid > ?)", (upto,)
@@ -203,7 +269,7 @@ class IndexCache:
 
     def count(self) -> int:
         """How many articles the cache holds."""
-        with self._lock:
+        with self._reading():
             return select.count(self._conn, self._current())
 
     def _current(self) -> Derived:
@@ -214,7 +280,7 @@ class IndexCache:
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[Derived]:
         """One read transaction, so a select sees one state of the cache throughout."""
-        with self._lock, sqlite.read_transaction(self._conn):
+        with self._reading(), sqlite.read_transaction(self._conn):
             yield self._current()
 
     # -- selecting -----------------------------------------------------------------
@@ -243,7 +309,7 @@ class IndexCache:
 
     def find(self, id_or_prefix: str) -> list[int]:
         """Rowids of the article with this id, else of every article whose id starts so."""
-        with self._lock:
+        with self._reading():
             return select.find(self._conn, id_or_prefix)
 
     # -- rows and articles -------------------------------------------------------------
@@ -266,17 +332,17 @@ class IndexCache:
 
     def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
         """The list rows of ``rowids``, in the given order (unknown rowids are left out)."""
-        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+        with self._rows_reader() as conn, self._damage(), sqlite.read_transaction(conn):
             return rows.rows(conn, rowids)
 
     def articles(self, rowids: Sequence[int]) -> list[Article]:
         """Cached articles (every field but ``content``) in the given order."""
-        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+        with self._rows_reader() as conn, self._damage(), sqlite.read_transaction(conn):
             return rows.articles(conn, rowids)
 
     def problems(self) -> list[Problem]:
         """Every file-level and article-level problem, by path."""
-        with self._lock:
+        with self._reading():
             return rows.problems(self._conn)
 
     def file_path(self, rel: str) -> str:
@@ -291,7 +357,7 @@ class IndexCache:
         When the file is gone or no longer holds the record, the cached metadata comes
         back with a warning saying so. Raises ``KeyError`` for a rowid not in the cache.
         """
-        with self._rows_reader() as conn:
+        with self._rows_reader() as conn, self._damage():
             cached, claim = articles.cached_article(conn, rowid)
         return articles.reread(self.root, cached, claim)
 
@@ -300,7 +366,7 @@ class IndexCache:
     def ticker_stats(self) -> dict[str, tuple[int, float | None]]:
         """code -> (articles mentioning it, mean sentiment: each article's score for the
         ticker or its own, else +1/0/-1 from its direction)."""
-        with self._lock:
+        with self._reading():
             return aggregate.ticker_stats(self._conn, self._current())
 
     def ticker_means(
@@ -312,7 +378,7 @@ class IndexCache:
 
     def value_columns(self) -> tuple[bool, bool]:
         """(any confidence, any score without a confidence): what the Conf column shows."""
-        with self._lock:
+        with self._reading():
             return aggregate.value_columns(self._conn)
 
     def added_since(self, when: float) -> set[int]:
@@ -321,7 +387,7 @@ class IndexCache:
         With the time of the previous run, these are the articles that are new to the
         user; a rebuilt cache makes everything look new, so callers cap what they show.
         """
-        with self._lock:
+        with self._reading():
             return aggregate.added_since(self._conn, when)
 
     def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
@@ -350,7 +416,10 @@ def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.
         except (Unusable, sqlite3.DatabaseError) as error:
             if conn is not None:
                 conn.close()
-            if (isinstance(error, sqlite3.DatabaseError) and sqlite.is_busy(error)) or attempt == 2:
+            # Only a file that is not a usable cache is deleted: locked, full, read-only
+            # or failing I/O say nothing against it (the caller uses a temporary one).
+            unusable = isinstance(error, Unusable) or sqlite.is_not_a_database(error)
+            if not unusable or attempt == 2:
                 raise
             sqlite.remove_database(path)
             notices.append(f"The index cache {path.name} {_unusable_reason(error)}; rebuilding it.")

@@ -15,7 +15,9 @@ full-text entry is filtered out by the join with ``articles``.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -23,7 +25,8 @@ from typing import Final
 from tickertape.core import sqlite
 
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
-SCHEMA_VERSION: Final = 4
+# 5: files.digest (for `index --check`) and sort orders stored with a checksum.
+SCHEMA_VERSION: Final = 5
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -61,8 +64,10 @@ def drop_indexes(conn: sqlite3.Connection) -> None:
 
 _SCHEMA: Final = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # digest: a hash of the file's bytes, so `index --check` sees an edit that kept
+    # the size and the modification time.
     """CREATE TABLE files(
-        rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL
+        rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest BLOB
     ) WITHOUT ROWID""",
     # Narrow on purpose: every filter scans or probes it, so it stays in the page
     # cache (at 100k rows a scan went from 56 ms to a few); wide text is in details.
@@ -139,6 +144,42 @@ def order_by(key: str, reverse: bool = False) -> str:
 
 class Unusable(Exception):
     """The cache file cannot be used as it is: it will be rebuilt."""
+
+
+class CacheDamaged(Exception):
+    """Pages of the cache were found damaged while it was read: the answer cannot be
+    trusted, and the cache must be rebuilt (:meth:`IndexCache.rebuild`)."""
+
+    def __init__(self, reason: str, db_path: Path | None = None) -> None:
+        super().__init__(reason)
+        self.db_path = db_path
+
+
+# A stored sort order is a blob of rowids after a digest of them: SQLite checks its
+# b-tree pages, but not the bytes of a blob, and a scribbled order would drop or
+# repeat rows without a word.
+_ORDER_DIGEST_BYTES: Final = 16
+
+
+def pack_order(order: array[int]) -> bytes:
+    """The blob stored for a sort order: its digest, then its rowids."""
+    data = order.tobytes()
+    return hashlib.blake2b(data, digest_size=_ORDER_DIGEST_BYTES).digest() + data
+
+
+def unpack_order(blob: bytes, expected: int) -> array[int]:
+    """The order stored in ``blob``; :class:`CacheDamaged` unless its digest matches
+    and it holds ``expected`` rowids."""
+    digest, data = blob[:_ORDER_DIGEST_BYTES], blob[_ORDER_DIGEST_BYTES:]
+    if hashlib.blake2b(data, digest_size=_ORDER_DIGEST_BYTES).digest() != digest:
+        raise CacheDamaged("a stored sort order does not match its checksum")
+    order = array("q")
+    if len(data) % order.itemsize:
+        raise CacheDamaged("a stored sort order has a torn length")
+    order.frombytes(data)
+    if len(order) != expected:
+        raise CacheDamaged(f"a stored sort order holds {len(order):,} rows, the cache {expected:,}")
+    return order
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -24,6 +24,8 @@ from tickertape.core.index.schema import (
     STAGE_BASE,
     meta_int,
     order_by,
+    pack_order,
+    unpack_order,
 )
 
 if TYPE_CHECKING:
@@ -214,8 +216,7 @@ def _order(
         "SELECT data FROM orders WHERE key = ? AND generation = ?", (key, derived.generation)
     ).fetchone()
     if row is not None:
-        order = array("q")
-        order.frombytes(row[0])
+        order = unpack_order(row[0], count(conn, derived))
     elif compute:
         order = compute_order(conn, key)
     else:
@@ -263,7 +264,7 @@ def store_orders(conn: sqlite3.Connection) -> None:
                 for key in ORDER_TERMS:
                     conn.execute(
                         "INSERT INTO orders(key, generation, data) VALUES (?, ?, ?)",
-                        (key, generation, compute_order(conn, key).tobytes()),
+                        (key, generation, pack_order(compute_order(conn, key))),
                     )
 
 
