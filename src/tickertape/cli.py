@@ -12,8 +12,9 @@ import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import ModuleType
+from typing import Any, TextIO
 
 from tickertape import __version__
 from tickertape.commands.common import CommandFailed, UsageError
@@ -128,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tickertape.reader import run_reader
 
             return run_reader(args.paths)
-        result: int = _command_module(command).run(args)
+        result = _run_command(command, args)
         sys.stdout.flush()  # here, so a closed pipe is seen while we can still handle it
         return result
     except UsageError as error:
@@ -151,6 +152,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = getattr(error, "filename", None)
         _say(f"tickertape: {f'{where}: ' if where else ''}{reason}")
         return EXIT_FAILURE
+
+
+def _run_command(command: str, args: argparse.Namespace) -> int:
+    """Run a sub-command; when it meets a damaged cache, rebuild and run it once more.
+
+    Run again only if it printed nothing yet: a list cut halfway and then printed
+    again in full would be a wrong answer, so then it fails and says so.
+    """
+    from tickertape.core.index import CacheDamaged
+    from tickertape.core.sqlite import remove_database
+
+    watched = _WatchedOutput(sys.stdout)
+    for attempt in range(2):
+        sys.stdout = watched
+        try:
+            result: int = _command_module(command).run(args)
+            return result
+        except CacheDamaged as error:
+            if error.db_path is not None:
+                remove_database(error.db_path)
+            if attempt or watched.written:
+                raise CommandFailed(
+                    f"the index cache was found damaged ({error}) while printing, so the "
+                    "output above is incomplete; the cache has been removed and is rebuilt "
+                    "from the files on the next run"
+                ) from None
+            _say(f"tickertape: the index cache was found damaged ({error}); rebuilding it")
+        finally:
+            sys.stdout = watched.out
+    raise AssertionError("unreachable")
+
+
+class _WatchedOutput:
+    """Standard output that remembers whether anything was written to it."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.written = False
+
+    def write(self, text: str) -> int:
+        if text:
+            self.written = True
+        return self.out.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.out, name)
 
 
 def _say(message: str) -> None:

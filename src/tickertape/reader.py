@@ -27,7 +27,11 @@ def run_reader(paths: Sequence[str]) -> int:
 
     app = TickertapeApp(root, index_name=name)
     result = app.run()
-    return result if isinstance(result, int) else 0
+    if isinstance(result, int):
+        return result
+    # No result: the app quit without one (0) or crashed, which Textual reports on
+    # screen and in ``return_code``; a script must see the failure.
+    return app.return_code or 0
 
 
 def _display_name(root: Path) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tickertape.commands.common import (
@@ -32,6 +33,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "changed and removed files are read. Prints the counts and the time taken.",
     )
     add_path_argument(parser)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="also check every page of the cache (SQLite's integrity check) and every "
+        "file against the digest kept of it; a damaged cache is rebuilt, and files "
+        "edited without a new size or time are read again (reads everything: slow)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,10 +50,20 @@ def run(args: argparse.Namespace) -> int:
         cache = IndexCache.open(root)
     except (OSError, sqlite3.Error) as error:
         raise CommandFailed(f"cannot open the cache: {sanitize_inline(str(error))}") from None
+    check_line = ""
     try:
         print_notices(cache.notices)
+        if cache.temporary:
+            raise CommandFailed(
+                "nothing was kept: the cache folder cannot be written, so a cache built "
+                "now would be thrown away at exit (set TICKERTAPE_CACHE_DIR to a folder "
+                "you can write)"
+            )
         try:
-            stats = _refresh(cache)
+            if args.check:
+                stats, check_line = _check(cache)
+            else:
+                stats = _refresh(cache)
         except (OSError, sqlite3.Error) as error:
             raise CommandFailed(
                 f"the cache could not be built: {sanitize_inline(str(error))}"
@@ -53,8 +71,31 @@ def run(args: argparse.Namespace) -> int:
         full_text = "" if cache.fts_ready() else " (full-text search not complete yet)"
     finally:
         cache.close()
-    sys.stdout.write(summary(stats) + full_text + "\n")
+    sys.stdout.write(summary(stats) + full_text + "\n" + check_line)
+    if stats.full:
+        raise CommandFailed(
+            "the disk is full: the cache was not brought up to date; the cache as it was is kept"
+        )
     return 0
+
+
+def _check(cache: IndexCache) -> tuple[RefreshStats, str]:
+    """``--check``: the cache's pages and the files' digests, then a refresh."""
+    shown = len(cache.notices)
+    sys.stderr.write("tickertape: checking the cache and every file\n")
+    report = cache.check(progress=_plain_progress())
+    print_notices(cache.notices[shown:])
+    if report.damaged:
+        verdict = "the cache was damaged and has been rebuilt from the files"
+    else:
+        verdict = "the cache is sound"
+    changed = report.changed_files
+    if changed:
+        verdict += (
+            f"; {changed:,} file{'' if changed == 1 else 's'} had changed without a new "
+            "size or modification time and were read again"
+        )
+    return report.stats, f"check: {verdict} ({report.seconds:.2f} s)\n"
 
 
 def summary(stats: RefreshStats) -> str:
@@ -71,6 +112,13 @@ def _refresh(cache: IndexCache) -> RefreshStats:
     if sys.stderr.isatty():
         return refresh(cache)
     shown = len(cache.notices)
+    stats = cache.refresh(progress=_plain_progress())
+    print_notices(cache.notices[shown:])
+    return stats
+
+
+def _plain_progress() -> Callable[[RefreshProgress], None]:
+    """A progress callback writing one line on stderr when a phase starts."""
     last_phase = ""
 
     def report(step: RefreshProgress) -> None:
@@ -82,6 +130,4 @@ def _refresh(cache: IndexCache) -> RefreshStats:
         what = {"reading": " files", "indexing text": " articles"}.get(step.phase, "")
         sys.stderr.write(f"tickertape: {step.phase}{total}{what if total else ''}\n")
 
-    stats = cache.refresh(progress=report)
-    print_notices(cache.notices[shown:])
-    return stats
+    return report

@@ -429,4 +429,6 @@ def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.
 def _unusable_reason(error: BaseException) -> str:
     if isinstance(error, Unusable):
         return str(error)
+    if isinstance(error, sqlite3.Error) and sqlite.is_damaged(error):
+        return f"is damaged ({build.reason(error)})"
     return f"could not be used ({build.reason(error)})"
