@@ -5,9 +5,10 @@ A :class:`ReaderSession` owns the index handle and the state store, the current 
 and it schedules searches so that the newest request wins. Every method returns plain
 data. The screen calls the slow ones (:meth:`open`, :meth:`refresh`,
 :meth:`serve_searches`, :meth:`load_article`, :meth:`facets`, :meth:`counts`) from
-thread workers; :meth:`write_later` runs flag writes in order on a thread of the
-session's own (a write may wait seconds for another process's lock), and
-:meth:`close` lets them finish. The rest are quick. Tests drive it without a terminal.
+thread workers; flags, settings and history are saved by :attr:`state_writer` on a
+thread of its own, in order and retried (a write may wait seconds for another
+process's lock), :meth:`flags` shows them as set meanwhile, and :meth:`close` lets
+them finish. The rest are quick. Tests drive it without a terminal.
 
 Until :meth:`open` has run there is no index: queries give nothing, flags are off.
 """
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 
 from tickertape.core.query import Node, QueryError, add_term, compile_query, parse
 from tickertape.core.state import SavedView, StateStore, index_setting
+from tickertape.core.state_writer import Flag, StateWriter, WriteOutcome
 
 if TYPE_CHECKING:
     from tickertape.core.article import Article, Problem
@@ -118,6 +120,16 @@ class ReaderSession:
         self._last_progress: tuple[str, int, int, int] = ("", 0, 0, 0)
         self._last_relist = 0.0
         self._writer: ThreadPoolExecutor | None = None
+        self.state_writer: StateWriter | None = None
+        """Saves flags, settings and history off the caller's thread, retrying; set by
+        :meth:`open` when there is a state store."""
+        self.on_state_written: Callable[[WriteOutcome], object] | None = None
+        """Hears how each background write ended (from the writer's thread)."""
+        self.followed_other = False
+        """Whether this refresh waited for another process's (the list must be re-read)."""
+        self.rebuilding = False
+        """Whether the cache is being rebuilt after damage was found."""
+        self._cache_folder = cache_dir
 
     # -- opening, refreshing, closing --------------------------------------------
 
@@ -134,21 +146,62 @@ class ReaderSession:
         except Exception as error:  # the reader still works without state
             state_error = error
         notices = list(self.state.notices) if self.state else []
+        if self.state is not None:
+            self.state_writer = StateWriter(self.state, self._state_written)
         state_path = self.state.path if self.state else None
-        self.index = IndexCache.open(self.root, cache_dir=self._cache_dir, state_path=state_path)
-        notices += self.index.notices
-        self.was_built = self.index.is_built()
+        cache = IndexCache.open(self.root, cache_dir=self._cache_dir, state_path=state_path)
+        self.index = cache
+        # The folder actually used: a temporary one when the usual one failed, and the
+        # refresh must fill that one, not make another.
+        self._cache_folder = cache.db_path.parent
+        notices += cache.notices
+        self.was_built = cache.is_built()
         return Opened(notices, self.was_built, state_error)
 
-    def refresh(self, progress: Callable[[RefreshProgress], None]) -> RefreshStats:
-        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile."""
+    def _state_written(self, outcome: WriteOutcome) -> None:
+        if self.on_state_written is not None:
+            self.on_state_written(outcome)
+
+    def refresh(
+        self,
+        progress: Callable[[RefreshProgress], None],
+        *,
+        notices: Callable[[list[str]], object] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RefreshStats:
+        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile.
+
+        When another process is refreshing it, follow that one (progress phase
+        ``OTHER_PHASE``) and refresh after it. ``notices`` hears the handle's notices as
+        they come (another process is building, the disk is full, a rebuild).
+        """
         from tickertape.core.index import IndexCache
 
-        writer = IndexCache.open(self.root, cache_dir=self._cache_dir)
+        writer = IndexCache.open(self.root, cache_dir=self._cache_folder)
+        shown = 0
+
+        def post_notices() -> None:
+            nonlocal shown
+            if notices is not None and len(writer.notices) > shown:
+                notices(writer.notices[shown:])
+                shown = len(writer.notices)
+
+        def report(step: RefreshProgress) -> None:
+            post_notices()
+            progress(step)
+
         try:
-            return writer.refresh(progress=progress)
+            return writer.refresh(progress=report, cancel=cancel, wait=True)
         finally:
+            post_notices()
             writer.close()
+
+    def rebuild(self, reason: str) -> None:
+        """Start the cache afresh after damage was found (blocking); refresh next."""
+        if self.index is not None:
+            self.rebuilding = True
+            self.was_built = False
+            self.index.rebuild(reason)
 
     def relist_on(self, step: RefreshProgress, now: float) -> bool:
         """Whether a refresh step should re-run the search (at most every half second).
@@ -156,6 +209,21 @@ class ReaderSession:
         A first build fills the list as batches arrive; a refresh of a built cache
         re-lists only when files were added, changed or removed.
         """
+        from tickertape.core.index.build import OTHER_PHASE
+
+        if step.phase == OTHER_PHASE:
+            # Another process commits: follow its article count (a commit may also
+            # renumber rows, so the list is selected again, never patched).
+            self.followed_other = True
+            self.building = True
+            progress = (step.phase, step.done, 0, 0)
+            if (progress != self._last_progress or not self.was_built) and (
+                now - self._last_relist > 0.5
+            ):
+                self._last_progress = progress
+                self._last_relist = now
+                return True
+            return False
         progress = (step.phase, step.added, step.changed, step.removed)
         changed = progress != self._last_progress
         if (not self.was_built or changed) and now - self._last_relist > 0.5:
@@ -166,9 +234,16 @@ class ReaderSession:
 
     def refreshed(self, stats: RefreshStats) -> bool:
         """Record the end of a refresh; whether the list must be selected again."""
-        relist = not self.was_built or bool(stats.added or stats.changed or stats.removed)
+        relist = (
+            not self.was_built
+            or bool(stats.added or stats.changed or stats.removed)
+            or self.followed_other
+            or self.rebuilding
+        )
         self.building = False
         self.was_built = True
+        self.followed_other = False
+        self.rebuilding = False
         return relist
 
     def close(self) -> None:
@@ -176,6 +251,9 @@ class ReaderSession:
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None
+        if self.state_writer is not None:
+            self.state_writer.close()
+            self.state_writer = None
         if self.index is not None:
             self.index.close()
         if self.state is not None:
@@ -202,8 +280,12 @@ class ReaderSession:
         return self.state.get_setting("theme"), self.state.history(self.index_key)
 
     def remember_theme(self, name: str) -> None:
-        if self.state is not None:
-            self.state.set_setting("theme", name)
+        self._save_setting("theme", name)
+
+    def _save_setting(self, key: str, value: str) -> None:
+        """Saved in the background: the screen never waits for the state file."""
+        if self.state_writer is not None:
+            self.state_writer.write("setting", lambda state: state.set_setting(key, value))
 
     # -- the query, the sort, unread-only ------------------------------------------
 
@@ -259,15 +341,13 @@ class ReaderSession:
         self._remember_sort()
 
     def _remember_sort(self) -> None:
-        if self.state is not None:
-            direction = "reversed" if self.reverse else "natural"
-            self.state.set_setting(
-                index_setting(self.index_key, "sort"), f"{self.sort_key}:{direction}"
-            )
+        direction = "reversed" if self.reverse else "natural"
+        self._save_setting(index_setting(self.index_key, "sort"), f"{self.sort_key}:{direction}")
 
     def add_history(self, text: str) -> None:
-        if text.strip() and self.state is not None:
-            self.state.add_history(self.index_key, text.strip())
+        query, key = text.strip(), self.index_key
+        if query and self.state_writer is not None:
+            self.state_writer.write("query history", lambda state: state.add_history(key, query))
 
     # -- searching: the newest request wins ----------------------------------------
 
@@ -346,8 +426,34 @@ class ReaderSession:
         return self.index.rows(rowids) if self.index is not None else []
 
     def flags(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
-        """``(read, starred)`` by article id (none without a state store)."""
+        """``(read, starred)`` by article id as the user set them, saved or not yet
+        (none without a state store)."""
+        if self.state_writer is not None:
+            return self.state_writer.flags_for(ids)
         return self.state.flags_for(ids) if self.state is not None else {}
+
+    def flip_flag(self, article_id: str, flag: Flag) -> bool | None:
+        """Flip a flag as the user sees it, at once; it is saved in the background
+        (see :class:`StateWriter`). The new value, or None without a state store."""
+        writer = self.state_writer
+        if writer is None:
+            return None
+        read, starred = writer.flags_for([article_id])[article_id]
+        value = not (read if flag == "read" else starred)
+        writer.set_flag(article_id, flag, value)
+        return value
+
+    def mark_read_later(self, article_id: str) -> bool:
+        """Mark an article read in the background; whether that changes anything."""
+        writer = self.state_writer
+        if writer is None or writer.flags_for([article_id])[article_id][0]:
+            return False
+        writer.set_flag(article_id, "read", True)
+        return True
+
+    def unsaved(self) -> int:
+        """How many articles have a flag that could not be saved yet."""
+        return len(self.state_writer.unsaved()) if self.state_writer is not None else 0
 
     def count(self) -> int:
         return self.index.count() if self.index is not None else 0
@@ -434,8 +540,9 @@ class ReaderSession:
         if self._previous_run is not None:
             added = index.added_since(self._previous_run)
             new = added if len(added) < index.count() else None  # a rebuilt cache is not news
-        if self.state is not None:
-            self.state.mark_opened(self.index_key, time.time())
+        if self.state_writer is not None:
+            key, now = self.index_key, time.time()
+            self.state_writer.write("last-opened time", lambda state: state.mark_opened(key, now))
         has_confidence, has_score = index.value_columns()
         conf_mode = "conf" if not has_score else "both" if has_confidence else "score"
         return Counts(len(index.problems()), index.ticker_stats(), new, conf_mode)

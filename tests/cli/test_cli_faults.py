@@ -83,7 +83,7 @@ def test_index_check_catches_a_same_size_edit_with_its_mtime_restored(
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("Story 10 about grain", "Story 10 about wheat"), "utf-8")
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
-    code, out, err = run(capsys, "index", "--check", str(news))
+    code, out, _ = run(capsys, "index", "--check", str(news))
     assert code == 0
     assert "1 changed" in out
     code, out, _ = run(capsys, "list", str(news), "-q", "wheat", "--quiet")

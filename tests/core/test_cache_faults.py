@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tickertape.core.index import build as build_module
 from tickertape.core.index import CacheDamaged, IndexCache
+from tickertape.core.index import build as build_module
+from tickertape.core.index.schema import connect as schema_connect
 from tickertape.core.query import compile_query, parse
 from tickertape.core.sqlite import classify
 
@@ -29,7 +30,8 @@ def write_articles(root: Path, count: int = N_ARTICLES) -> Path:
             f"title: Story {n} about {word} prices and the markets in week {n % 52}\n\n"
             f"summary: {'A summary that fills a page. ' * 6}{n}\n\n"
             f"publishDate: 2024-{1 + n % 12:02d}-{1 + n % 28:02d}T10:{n % 60:02d}:00Z\n\n"
-            f"sentiment: {('positive', 'negative', 'neutral')[n % 3]}\n\nconfidence: 0.{n % 97:02d}\n\n"
+            f"sentiment: {('positive', 'negative', 'neutral')[n % 3]}\n\n"
+            f"confidence: 0.{n % 97:02d}\n\n"
             f"content: <p>{word} body {n}. {'Filler text for the body. ' * 20}</p>\n",
             encoding="utf-8",
         )
@@ -84,7 +86,7 @@ def answers(cache: IndexCache) -> tuple[int, list[str], list[str], list[str]]:
 
 def sqlite_error(code: int) -> sqlite3.Error:
     error = sqlite3.DatabaseError("boom")
-    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    error.sqlite_errorcode = code
     return error
 
 
@@ -242,7 +244,7 @@ def test_a_full_disk_during_a_refresh_keeps_the_previous_cache_and_says_so(
     for item in (news.parent / "more").iterdir():
         item.rename(news / f"more-{item.name}")
 
-    real_connect = build_module.connect
+    real_connect = schema_connect
 
     def full_disk_connect(db: Path) -> sqlite3.Connection:
         conn = real_connect(db)

@@ -7,20 +7,21 @@ import random
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
 
 from tests.ui.conftest import wait_loaded, wait_until
 from tickertape.core.index import IndexCache
-from tickertape.core.index_build import Refresher
+from tickertape.core.index.build import Refresher
 from tickertape.core.state import STATE_FILENAME
 from tickertape.ui.app import TickertapeApp
 
 AppFactory = Callable[..., TickertapeApp]
 
 
-def notices(app: App[object]) -> list[str]:
+def notices(app: App[Any]) -> list[str]:
     return [str(notification.message) for notification in app._notifications]
 
 
@@ -29,16 +30,23 @@ def write_many(root: Path, count: int) -> Path:
     for n in range(count):
         (root / f"{n:04d}_{n:016x}.txt").write_text(
             f"link: https://news.example/{n}\n\nsource: wire.example\n\n"
-            f"title: Story number {n}\n\npublishDate: 2024-01-{1 + n % 28:02d}T10:{n % 60:02d}:00Z\n\n"
+            f"title: Story number {n}\n\n"
+            f"publishDate: 2024-01-{1 + n % 28:02d}T10:{n % 60:02d}:00Z\n\n"
             f"content: <p>Body of story {n}.</p>\n",
             encoding="utf-8",
         )
     return root
 
 
+def cache_of(app: TickertapeApp) -> IndexCache:
+    index = app.session.index
+    assert isinstance(index, IndexCache)
+    return index
+
+
 def row_matches_article(app: TickertapeApp) -> bool:
-    row = app.article_list.current_row()
-    article = app.current_article
+    row = app.reader.article_list.current_row()
+    article = app.reader.current_article
     return row is None or article is None or row.id == article.id
 
 
@@ -49,17 +57,17 @@ class OtherBuilder:
     """What another tickertape process does: hold the refresh lock and build in steps."""
 
     def __init__(self, root: Path, cache_dir: Path) -> None:
-        from tickertape.core.index import _RefreshLock
+        from tickertape.core.index.build import RefreshLock
 
         cache = IndexCache.open(root, cache_dir=cache_dir)
         self.db_path = cache.db_path
         cache.close()
         self.root = root
-        self.lock = _RefreshLock(self.db_path)
+        self.lock = RefreshLock(self.db_path)
         assert self.lock.acquire()
 
     def build(self) -> None:
-        from tickertape.core.index_schema import connect
+        from tickertape.core.index.schema import connect
 
         conn = connect(self.db_path)
         try:
@@ -79,22 +87,23 @@ async def test_a_reader_opened_while_another_process_builds_follows_it_to_the_en
     app = make_app(root)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: "another" in app.header.status.lower())
+            await wait_until(pilot, lambda: "another" in app.reader.header.status.lower())
             assert any("Another tickertape is updating" in n for n in notices(app))
             other.build()
-            await wait_until(pilot, lambda: app.header.total == 300)
-            assert "another" in app.header.status.lower()  # still following it
+            await wait_until(pilot, lambda: app.reader.header.total == 300)
+            assert "another" in app.reader.header.status.lower()  # still following it
             other.finish()
             await wait_loaded(pilot, app)
-            assert app.header.total == 300
-            assert app.header.shown == 300
+            assert app.reader.header.total == 300
+            assert app.reader.header.shown == 300
             for _ in range(5):
                 await pilot.press("j")
-                await wait_until(pilot, lambda: app.current_article is not None)
+                await wait_until(pilot, lambda: app.reader.current_article is not None)
                 await wait_until(pilot, lambda: row_matches_article(app))
-                row = app.article_list.current_row()
-                assert row is not None and app.current_article is not None
-                await wait_until(pilot, lambda: app.current_article.id == row.id)  # type: ignore[union-attr]
+                row = app.reader.article_list.current_row()
+                assert row is not None
+                assert app.reader.current_article is not None
+                assert app.reader.current_article.id == row.id
     finally:
         other.finish()
 
@@ -108,8 +117,7 @@ async def test_the_article_shown_is_always_the_highlighted_row_across_a_renumber
     app = make_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        cache = app.cache
-        assert cache is not None
+        cache = cache_of(app)
         # What another process's first build leaves behind: every row gets a new number.
         conn = sqlite3.connect(cache.db_path)
         conn.execute("UPDATE articles SET rowid = rowid + 1000")
@@ -117,12 +125,12 @@ async def test_the_article_shown_is_always_the_highlighted_row_across_a_renumber
         conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
         conn.commit()
         conn.close()
-        app.article_list.invalidate_rows()
+        app.reader.article_list.invalidate_rows()
         for _ in range(3):
             await pilot.press("j")
             await pilot.pause(0.1)
-            row = app.article_list.current_row()
-            article = app.current_article
+            row = app.reader.article_list.current_row()
+            article = app.reader.current_article
             if row is not None and article is not None:
                 assert row.id == article.id
 
@@ -140,25 +148,25 @@ async def test_a_star_that_cannot_be_saved_stays_visible_as_unsaved_and_the_read
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.state is not None
-        app.state.busy_timeout = 0.05
+        assert app.session.state is not None
+        app.session.state.busy_timeout = 0.05
         locker = sqlite3.connect(
             tmp_path / "state" / STATE_FILENAME, isolation_level=None, check_same_thread=False
         )
         locker.execute("BEGIN EXCLUSIVE")
-        first = app.current_article.id  # type: ignore[union-attr]
+        first = app.reader.current_article.id  # type: ignore[union-attr]
         await pilot.press("asterisk")
         await pilot.press("j")  # the UI did not wait for the write
-        assert app.article_list.cursor == 1
+        assert app.reader.article_list.cursor == 1
         await wait_until(pilot, lambda: any("not saved" in n for n in notices(app)))
-        assert app.header.unsaved == 1
-        assert app.article_list._flags.get(first, (False, False))[1]  # shown starred
-        assert not app.state.is_starred(first)
+        assert app.reader.header.unsaved == 1
+        assert app.reader.article_list._flags.get(first, (False, False))[1]  # shown starred
+        assert not app.session.state.is_starred(first)
         locker.execute("ROLLBACK")
         locker.close()
         await pilot.press("m")  # the next change retries the one left unsaved
-        await wait_until(pilot, lambda: app.header.unsaved == 0)
-        assert app.state.is_starred(first)
+        await wait_until(pilot, lambda: app.reader.header.unsaved == 0)
+        assert app.session.state.is_starred(first)
     assert app.return_code in (None, 0)
 
 
@@ -187,11 +195,11 @@ async def test_a_cache_folder_that_is_a_file_still_shows_every_article_and_says_
     app = TickertapeApp(index, cache_dir=blocker, state_dir=tmp_path / "state")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        assert app.header.total == 6
-        assert app.header.shown == 6
+        assert app.reader.header.total == 6
+        assert app.reader.header.shown == 6
         (notice,) = [n for n in notices(app) if "cannot be used" in n]
         assert str(blocker) in notice
-        assert app.cache is not None and str(app.cache.db_path.parent) in notice
+        assert str(cache_of(app).db_path.parent) in notice
 
 
 # -- 3. a cache damaged while the reader runs ------------------------------------------------
@@ -204,8 +212,7 @@ async def test_a_cache_damaged_under_the_reader_is_rebuilt_with_a_notice(
     app = make_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        cache = app.cache
-        assert cache is not None
+        cache = cache_of(app)
         conn = sqlite3.connect(cache.db_path)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.close()
@@ -216,12 +223,16 @@ async def test_a_cache_damaged_under_the_reader_is_rebuilt_with_a_notice(
                 handle.seek(page * 4096)
                 handle.write(rng.randbytes(4096))
         # The pages are in the reader's page cache: make it read them again.
-        cache._conn.execute("PRAGMA cache_size = 0")
-        cache._conn.execute("PRAGMA cache_size = -32000")
-        app.article_list.invalidate_rows()
+        for reader in (cache._conn, cache._rows_conn):
+            if reader is not None:
+                reader.execute("PRAGMA cache_size = 0")
+                reader.execute("PRAGMA cache_size = -32000")
+        app.reader.article_list.invalidate_rows()
         await pilot.press("s")  # sorting, searching and paging now meet the damage
         await pilot.press("G")
         await wait_until(pilot, lambda: any("damaged" in n for n in notices(app)))
         await wait_loaded(pilot, app)
-        await wait_until(pilot, lambda: app.header.total == 400 and app.header.shown == 400)
+        await wait_until(
+            pilot, lambda: app.reader.header.total == 400 and app.reader.header.shown == 400
+        )
         assert app.return_code in (None, 0)

@@ -12,6 +12,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from tickertape.core.index import RefreshProgress, RefreshStats
+    from tickertape.core.state_writer import WriteOutcome
     from tickertape.session import Counts, LoadedArticle, Opened, SearchResult
 
 
@@ -68,15 +69,6 @@ class ArticleLoaded(Message):
 
 
 @dataclass
-class FlagChanged(Message):
-    """A flag was written off the UI thread: ``flag`` is "read", "starred" or "opened"
-    (marked read by opening); ``value`` the new value (None without a state store)."""
-
-    flag: str
-    value: bool | None
-
-
-@dataclass
 class WorkFailed(Message):
     """A worker failed; the message says what could not be done."""
 
@@ -89,3 +81,25 @@ class ThemeRestored(Message):
     """The theme the user chose last time (None if never), for the App to apply."""
 
     theme: str | None
+
+
+@dataclass
+class CacheDamageFound(Message):
+    """A worker met damaged pages in the cache: it is to be rebuilt."""
+
+    reason: str
+
+
+@dataclass
+class NoticesPosted(Message):
+    """Sentences for the user from background work (another process building, a full
+    disk, a rebuilt cache)."""
+
+    notices: list[str]
+
+
+@dataclass
+class StateWritten(Message):
+    """A change to the state file was saved, or could not be (``outcome.ok``)."""
+
+    outcome: WriteOutcome

@@ -9,8 +9,9 @@ cache before any file is re-scanned.
 from __future__ import annotations
 
 import functools
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -24,6 +25,8 @@ from textual.widgets import Footer, Input, ProgressBar
 
 from tickertape.core import links
 from tickertape.core.errors import describe_error
+from tickertape.core.index import CacheDamaged
+from tickertape.core.index.build import OTHER_PHASE
 from tickertape.core.links import plan_copy, plan_open
 from tickertape.core.query import QueryError
 from tickertape.session import ReaderSession
@@ -41,6 +44,7 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.core.article import Article
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, RefreshProgress
+    from tickertape.core.state_writer import WriteOutcome
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
 
 M = TypeVar("M", bound=Message)
@@ -117,6 +121,8 @@ class ReaderScreen(Screen[None]):
         self.current_cleaned: CleanedArticle | None = None
         self._loaded_rowid: int | None = None
         self._refresh_after_paint = False
+        self._refresh_cancel = threading.Event()
+        session.on_state_written = self._state_written
 
     # -- layout -------------------------------------------------------------
 
@@ -127,7 +133,7 @@ class ReaderScreen(Screen[None]):
         with Vertical(id="list-pane"):
             yield ListHeader(id="list-header")
             yield ArticleList(
-                self.session.rows, self.session.flags, clock=self.clock, id="article-list"
+                self._fetch_rows, self.session.flags, clock=self.clock, id="article-list"
             )
         with Horizontal(id="detail"):
             yield ArticleView(id="article-view")
@@ -184,7 +190,11 @@ class ReaderScreen(Screen[None]):
         if opened.built:
             # Paint from the cache first; the refresh (a scan of every file) waits for
             # that paint so it does not compete with it.
-            self.header.total = self.session.count()
+            try:
+                self.header.total = self.session.count()
+            except CacheDamaged as error:
+                self._cache_damaged(str(error))
+                return
             self._refresh_after_paint = True
             self._search(first_screen=True)
         else:
@@ -203,8 +213,63 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_index(self) -> None:
-        stats = self.session.refresh(self._post_progress)
+        try:
+            stats = self.session.refresh(
+                self._post_progress,
+                notices=lambda notices: self.post_message(messages.NoticesPosted(notices)),
+                cancel=self._refresh_cancel,
+            )
+        except CacheDamaged as error:
+            self.post_message(messages.CacheDamageFound(str(error)))
+            return
         self.post_message(messages.RefreshFinished(stats))
+
+    def on_unmount(self) -> None:
+        self._refresh_cancel.set()  # stop following another process's refresh
+
+    @_unless_exiting
+    def on_notices_posted(self, event: messages.NoticesPosted) -> None:
+        for notice in event.notices:
+            self.notify(notice, title="tickertape", severity="warning", markup=False)
+
+    # -- a damaged cache ------------------------------------------------------
+
+    def _fetch_rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
+        """Rows for the list; damage met while painting is rebuilt after this frame."""
+        try:
+            return self.session.rows(rowids)
+        except CacheDamaged as error:
+            self.call_later(self._cache_damaged, str(error))
+            return []
+
+    def _cache_damaged(self, reason: str) -> None:
+        """Damaged pages were met: rebuild the cache (once at a time), with a notice."""
+        if self.session.rebuilding or self.session.index is None:
+            return
+        self.session.rebuilding = True
+        self.notify(
+            f"The index cache is damaged ({reason}); it is being rebuilt from the files. "
+            "Your files and your read and starred flags are not affected.",
+            title="tickertape",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+        self._rebuild_cache(reason)
+
+    @_unless_exiting
+    def on_cache_damage_found(self, event: messages.CacheDamageFound) -> None:
+        self._cache_damaged(event.reason)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _rebuild_cache(self, reason: str) -> None:
+        self.session.rebuild(reason)
+        self.app.call_from_thread(self._after_rebuild)
+
+    def _after_rebuild(self) -> None:
+        self.article_list.invalidate_rows()
+        self._search()
+        self._refresh_index()
 
     def _post_progress(self, step: RefreshProgress) -> None:
         self.post_message(messages.BuildProgress(step))
@@ -215,6 +280,11 @@ class ReaderScreen(Screen[None]):
         if step.phase == "done":
             return
         self.header.status = f"{step.phase}…"
+        if step.phase == OTHER_PHASE:
+            if self.session.relist_on(step, time.monotonic()):
+                self.article_list.invalidate_rows()
+                self._search()
+            return
         if step.phase == "scanning" and self.session.was_built:
             return  # a warm start's scan is quick: no bar, nothing to re-list yet
         self.session.building = True
@@ -268,8 +338,14 @@ class ReaderScreen(Screen[None]):
     def _run_searches(self) -> None:
         self.session.serve_searches(
             lambda result: self.post_message(messages.ResultReady(result)),
-            lambda error: self.post_message(messages.WorkFailed("search", error)),
+            self._search_failed,
         )
+
+    def _search_failed(self, error: Exception) -> None:
+        if isinstance(error, CacheDamaged):
+            self.post_message(messages.CacheDamageFound(str(error)))
+        else:
+            self.post_message(messages.WorkFailed("search", error))
 
     @_unless_exiting
     def on_result_ready(self, event: messages.ResultReady) -> None:
@@ -308,7 +384,11 @@ class ReaderScreen(Screen[None]):
     def _show_empty(self) -> None:
         self.current_article = None
         self._loaded_rowid = None
-        if self.session.count() == 0 and not self.session.building:
+        try:
+            empty = self.session.count() == 0
+        except CacheDamaged:
+            empty = False
+        if empty and not self.session.building:
             self.article_view.show_placeholder("This index has no articles.")
         else:
             self.article_view.show_placeholder("No article matches the query.")
@@ -405,7 +485,14 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, rowid: int) -> None:
-        loaded = self.session.load_article(rowid)
+        try:
+            loaded = self.session.load_article(rowid)
+        except CacheDamaged as error:
+            self.post_message(messages.CacheDamageFound(str(error)))
+            return
+        except KeyError:  # the row went (another process renumbered): list again
+            self.app.call_from_thread(self._search)
+            return
         if loaded is not None:
             self.post_message(messages.ArticleLoaded(loaded))
 
@@ -413,6 +500,14 @@ class ReaderScreen(Screen[None]):
     def on_article_loaded(self, event: messages.ArticleLoaded) -> None:
         loaded = event.loaded
         if loaded.rowid != self.article_list.current_rowid:
+            return
+        row = self.article_list.current_row()
+        if row is None or row.id != loaded.article.id:
+            # The list's row was painted before the cache changed under it: never show
+            # one article's row with another's text. Paint the rows again and re-list.
+            self.article_list.invalidate_rows()
+            self._loaded_rowid = None
+            self._search()
             return
         self._loaded_rowid = loaded.rowid
         self.current_article = loaded.article
@@ -433,8 +528,8 @@ class ReaderScreen(Screen[None]):
     def _mark_current_read(self) -> None:
         """Opening an article marks it read; merely moving over it does not."""
         article = self.current_article
-        if article is not None:
-            self._write_flag("opened", functools.partial(self.session.mark_read, article.id))
+        if article is not None and self.session.mark_read_later(article.id):
+            self.article_list.invalidate_rows()
 
     @on(ArticleView.Leave)
     def _leave_article(self) -> None:
@@ -519,34 +614,51 @@ class ReaderScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         row = self._selected_row()
         if row is not None:
-            self._write_flag("read", functools.partial(self.session.toggle_read, row.id))
+            self._flag_flipped("read", self.session.flip_flag(row.id, "read"))
 
     def action_toggle_star(self) -> None:
         row = self._selected_row()
         if row is not None:
-            self._write_flag("starred", functools.partial(self.session.toggle_star, row.id))
+            self._flag_flipped("starred", self.session.flip_flag(row.id, "starred"))
 
-    def _write_flag(self, flag: str, write: Callable[[], bool | None]) -> None:
-        """Write a flag off the UI thread (the state file may be locked by another
-        process for a while); the screen updates when it is written."""
-        self.session.write_later(
-            write,
-            lambda value: self.post_message(messages.FlagChanged(flag, value)),
-            lambda error: self.post_message(messages.WorkFailed(f"change the {flag} flag", error)),
-        )
+    def _flag_flipped(self, flag: str, value: bool | None) -> None:
+        """The flag shows at once; the session saves it in the background (the state
+        file may be locked by another process for a while) and says how that went."""
+        if value is None:
+            return  # no state store
+        if flag == "read":
+            self.notify("Marked read" if value else "Marked unread", timeout=1.5, markup=False)
+        else:
+            self.notify("Starred" if value else "Unstarred", timeout=1.5, markup=False)
+        self.article_list.invalidate_rows()
+
+    def _state_written(self, outcome: WriteOutcome) -> None:
+        """From the writer's thread: hand the outcome to the UI thread."""
+        self.post_message(messages.StateWritten(outcome))
 
     @_unless_exiting
-    def on_flag_changed(self, event: messages.FlagChanged) -> None:
-        if event.value is None or (event.flag == "opened" and not event.value):
-            return  # no state store, or the article was read already
-        if event.flag == "read":
-            self.notify(
-                "Marked read" if event.value else "Marked unread", timeout=1.5, markup=False
+    def on_state_written(self, event: messages.StateWritten) -> None:
+        outcome = event.outcome
+        was_unsaved = self.header.unsaved
+        self.header.unsaved = outcome.unsaved
+        if not outcome.ok:
+            kept = (
+                " It stays shown as you set it and is tried again with your next change."
+                if outcome.unsaved
+                else ""
             )
-        elif event.flag == "starred":
-            self.notify("Starred" if event.value else "Unstarred", timeout=1.5, markup=False)
-        self.article_list.invalidate_rows()
-        if event.flag != "starred":
+            self.notify(
+                f"Your {outcome.what} was not saved ({outcome.message}).{kept}",
+                title="tickertape",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        if was_unsaved and not outcome.unsaved:
+            self.notify("Every change is saved now.", timeout=3, markup=False)
+        if outcome.what in ("read flag", "star"):
+            self.article_list.invalidate_rows()
             self._count_unread()
 
     def action_unread_only(self) -> None:
@@ -573,7 +685,13 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(SaveViewScreen(self.session.query_text), self._save_view)
 
     def _save_view(self, name: str | None) -> None:
-        view = self.session.save_view(name) if name else None
+        from tickertape.core.state import StateError
+
+        try:
+            view = self.session.save_view(name) if name else None
+        except StateError as error:
+            self.notify(f"The view was not saved ({error}).", severity="error", markup=False)
+            return
         if view is not None:
             key = f"key {view.slot}" if view.slot else "the command palette"
             self.notify(f"Saved view {view.name!r} on {key}", markup=False)
@@ -656,6 +774,9 @@ class ReaderScreen(Screen[None]):
         from textual.worker import WorkerState
 
         worker = event.worker
+        if worker.state == WorkerState.ERROR and isinstance(worker.error, CacheDamaged):
+            self._cache_damaged(str(worker.error))
+            return
         if worker.state == WorkerState.ERROR and worker.error is not None:
             what = _WORK_IN_WORDS.get(worker.group, "finish a task in the background")
             self.notify_failure(what, worker.error)

@@ -241,7 +241,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._row_source = row_source
         self._flag_source = flag_source
         self._rowids: Sequence[int] = ()
-        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[ArticleRow | None]] = OrderedDict()
         self._flags: dict[str, tuple[bool, bool]] = {}
         self._highlight: re.Pattern[str] | None = None
         self._new: set[int] = set()
@@ -308,11 +308,14 @@ class ArticleList(ScrollView, can_focus=True):
         if page is None:
             start = page_number * PAGE
             ids = list(self._rowids[start : start + PAGE])
-            page = self._row_source(ids)
+            # By rowid, never by position: a rowid the cache no longer has (another
+            # process renumbered the rows) leaves a blank line, not the next row's text.
+            found = {row.rowid: row for row in self._row_source(ids)}
+            page = [found.get(rowid) for rowid in ids]
             self._pages[page_number] = page
             if len(self._pages) > CACHE_PAGES:
                 self._pages.popitem(last=False)
-            self._flags.update(self._flag_source([row.id for row in page]))
+            self._flags.update(self._flag_source([row.id for row in found.values()]))
         else:
             self._pages.move_to_end(page_number)
         offset = index % PAGE

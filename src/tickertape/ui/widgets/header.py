@@ -29,6 +29,7 @@ class IndexHeader(Horizontal):
     new: reactive[int] = reactive(0)
     warnings: reactive[int] = reactive(0)
     status: reactive[str] = reactive("")
+    unsaved: reactive[int] = reactive(0)
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-title", markup=False)
@@ -53,6 +54,8 @@ class IndexHeader(Horizontal):
             parts.append(Content(f"{self.unread:,} unread"))
         if self.new:
             parts.append(Content.styled(f"{self.new:,} new", "$text-success"))
+        if self.unsaved:
+            parts.append(Content.styled(f"{self.unsaved:,} unsaved", "bold $text-error"))
         if self.warnings:
             noun = "warning" if self.warnings == 1 else "warnings"
             parts.append(Content.styled(f"{self.warnings:,} {noun}", "$text-warning"))
@@ -61,7 +64,7 @@ class IndexHeader(Horizontal):
     def on_mount(self) -> None:
         for name in (
             "index_name", "shown", "total", "filtered", "query_text",
-            "unread", "new", "warnings", "status",
+            "unread", "new", "warnings", "status", "unsaved",
         ):  # fmt: skip
             self.watch(self, name, self._refresh_text, init=False)
         self._refresh_text()
