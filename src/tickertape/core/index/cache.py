@@ -106,8 +106,13 @@ class IndexCache:
             conn = _open_or_rebuild(directory / name, root_text, notices)
         except (OSError, sqlite3.Error, Unusable) as error:
             temp_dir = Path(tempfile.mkdtemp(prefix="tickertape-cache-"))
+            why = build.reason(error)
+            if isinstance(error, FileExistsError) or (
+                directory.exists() and not directory.is_dir()
+            ):
+                why = "it is a file, not a folder"
             notices.append(
-                f"The cache folder {directory} cannot be used ({build.reason(error)}); "
+                f"The cache folder {directory} cannot be used ({why}); "
                 f"this session keeps its cache in the temporary folder {temp_dir}, "
                 "which is removed at the end: nothing is kept for the next run."
             )
