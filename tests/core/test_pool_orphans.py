@@ -15,7 +15,7 @@ import pytest
 _BUILD_AND_WAIT = """
 import os, sys, threading
 from pathlib import Path
-from tickertape.core import index_build
+from tickertape.core.index import build as index_build
 
 if __name__ == "__main__":  # spawned workers import this file too
     runner = index_build._Runner(True)
@@ -54,6 +54,7 @@ def test_pool_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 60
         while not ready.exists() or not ready.read_text():
+            assert parent.poll() is None, "the process that starts the pool failed"
             assert time.monotonic() < deadline, "the pool did not start"
             time.sleep(0.1)
         workers = [int(pid) for pid in ready.read_text().split()]
