@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli.conftest import run
 from tests.core.test_cache_faults import N_ARTICLES, damage_page, write_articles
+from tickertape.core.article import Article
 
 
 @pytest.fixture
@@ -108,4 +111,57 @@ def test_list_on_a_damaged_cache_rebuilds_and_prints_every_row(
     assert "damaged" in err
     code, out, err = run(capsys, "list", str(news), "-q", "oil", "--quiet")
     assert code == 0
+    assert len(out.splitlines()) == len(range(0, N_ARTICLES, 7)) + 1
+
+
+def test_damage_met_after_some_rows_were_printed_fails_and_says_the_output_is_incomplete(
+    news: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tickertape.core.index import CacheDamaged, IndexCache
+
+    assert run(capsys, "index", str(news))[0] == 0
+    real_articles = IndexCache.articles
+    calls = 0
+
+    def damaged_later(self: IndexCache, rowids: Sequence[int]) -> list[Article]:
+        nonlocal calls
+        calls += 1
+        if calls > 1:  # the first batch was printed
+            raise CacheDamaged("database disk image is malformed", self.db_path)
+        return real_articles(self, rowids)
+
+    monkeypatch.setattr(IndexCache, "articles", damaged_later)
+    monkeypatch.setattr("tickertape.commands.list_cmd._BATCH", 100)  # rows come in batches
+    code, out, err = run(capsys, "list", str(news), "--format", "jsonl", "--quiet")
+    assert code == 1
+    assert out  # what was printed stays printed...
+    assert len(out.splitlines()) < N_ARTICLES
+    assert "incomplete" in err  # ...and is called incomplete
+    assert not cache_file(news).exists()  # the damaged cache is gone: rebuilt next run
+    monkeypatch.undo()
+    code, out, _ = run(capsys, "list", str(news), "--format", "jsonl", "--quiet")
+    assert code == 0
+    assert len(out.splitlines()) == N_ARTICLES
+
+
+def test_damage_met_before_anything_was_printed_rebuilds_and_answers(
+    news: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tickertape.core.index import CacheDamaged, IndexCache
+
+    assert run(capsys, "index", str(news))[0] == 0
+    real_select = IndexCache.select
+    calls = 0
+
+    def damaged_once(self: IndexCache, *args: Any, **kwargs: Any) -> Sequence[int]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise CacheDamaged("database disk image is malformed", self.db_path)
+        return real_select(self, *args, **kwargs)
+
+    monkeypatch.setattr(IndexCache, "select", damaged_once)
+    code, out, err = run(capsys, "list", str(news), "-q", "oil", "--quiet")
+    assert code == 0
+    assert "damaged" in err
     assert len(out.splitlines()) == len(range(0, N_ARTICLES, 7)) + 1
