@@ -27,6 +27,20 @@ def run_reader(paths: Sequence[str]) -> int:
 
     app = TickertapeApp(root, index_name=name)
     result = app.run()
+    lost = app.session.unsaved_at_close
+    if lost:
+        import sys
+
+        from tickertape.core.sanitize import sanitize_inline
+
+        shown = ", ".join(sanitize_inline(article_id) for article_id in lost[:20])
+        more = f" and {len(lost) - 20:,} more" if len(lost) > 20 else ""
+        sys.stderr.write(
+            f"tickertape: the read or starred flags of {len(lost):,} "
+            f"article{'' if len(lost) == 1 else 's'} could not be saved (the state file "
+            f"stayed locked or the disk full): {shown}{more}\n"
+        )
+        return 1
     if isinstance(result, int):
         return result
     # No result: the app quit without one (0) or crashed, which Textual reports on

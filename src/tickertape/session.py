@@ -130,6 +130,8 @@ class ReaderSession:
         self.rebuilding = False
         """Whether the cache is being rebuilt after damage was found."""
         self._cache_folder = cache_dir
+        self.unsaved_at_close: list[str] = []
+        """Articles whose flag change could not be saved even at the end (see close)."""
 
     # -- opening, refreshing, closing --------------------------------------------
 
@@ -253,6 +255,7 @@ class ReaderSession:
             self._writer = None
         if self.state_writer is not None:
             self.state_writer.close()
+            self.unsaved_at_close = sorted(self.state_writer.unsaved())
             self.state_writer = None
         if self.index is not None:
             self.index.close()

@@ -180,3 +180,18 @@ def test_later_writes_to_one_flag_win_in_order(store: StateStore) -> None:
         assert all(outcome.ok for outcome in outcomes)
     finally:
         writer.close()
+
+
+def test_closing_tries_the_unsaved_flags_once_more(store: StateStore) -> None:
+    store.busy_timeout = 0.05
+    outcomes, done, report = collect()
+    writer = StateWriter(store, report, attempts=1, pause=0)
+    locker = Locker(store.path)
+    writer.set_flag("a", "read", True)
+    assert done.wait(30)
+    assert writer.unsaved() == {"a"}
+    locker.release()
+    writer.close()  # the lock is gone now: saved on the way out
+    assert not writer.unsaved()
+    assert store.is_read("a")
+    assert outcomes[-1].ok

@@ -19,8 +19,9 @@ from typing import Final, Literal
 
 from tickertape.core.state import StateError, StateStore
 
-ATTEMPTS: Final = 3
-"""Tries per write (each waits up to the store's busy timeout for a lock)."""
+ATTEMPTS: Final = 2
+"""Tries per write (each waits up to the store's busy timeout, 5 s, for a lock): the user
+hears of a failure within about 11 s."""
 PAUSE_S: Final = 1.0
 """Pause between tries."""
 
@@ -121,7 +122,9 @@ class StateWriter:
         done.wait(timeout)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Finish the queued writes (up to ``timeout``), then stop the thread."""
+        """Finish the queued writes and try the unsaved flags once more (up to
+        ``timeout``), then stop the thread; :meth:`unsaved` says what is still unsaved."""
+        self.retry_unsaved()
         self._jobs.put(None)
         self._thread.join(timeout)
         self._stop.set()
