@@ -490,7 +490,10 @@ class ReaderScreen(Screen[None]):
         except CacheDamaged as error:
             self.post_message(messages.CacheDamageFound(str(error)))
             return
-        except KeyError:  # the row went (another process renumbered): list again
+        except KeyError:
+            if self.session.rows([rowid]):
+                raise  # the row is there: something else went wrong, report it
+            # The row went (another process renumbered the rows): list again.
             self.app.call_from_thread(self._search)
             return
         if loaded is not None:
