@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 
 import pytest
@@ -141,12 +140,11 @@ def test_ordinary_text_is_unchanged() -> None:
     assert sanitize(text) == text
 
 
-def test_runs_of_unterminated_introducers_take_linear_time() -> None:
-    # Each payload used to scan to the end of the text: 20,000 of these took 2 s.
+def test_long_runs_of_unterminated_introducers_are_all_removed() -> None:
+    # Each payload used to scan to the end of the text (quadratic; the benchmarks watch
+    # the speed, this checks the result on a run long enough to matter).
     for introducer in ("\x90", "\x9d", "\x1b]", "\x9dab"):
-        started = time.perf_counter()
         assert unsafe_characters(sanitize(introducer * 200_000)) == []
-        assert time.perf_counter() - started < 2
 
 
 def test_sanitize_inline_folds_all_whitespace() -> None:

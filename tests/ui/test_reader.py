@@ -632,6 +632,7 @@ async def test_a_first_build_relists_as_batches_arrive_and_a_warm_scan_does_not(
         await pilot.pause(0.1)
         assert app.session.generation == before  # a warm start's scan changes nothing on screen
         app.session.was_built = False  # as during a first build
+        await pilot.pause(0.6)  # past the half-second between two re-lists
         step = RefreshProgress("reading", 2, 6, 0, 0, 0)
         app.reader.post_message(messages.BuildProgress(step))
         await pilot.pause(0.1)
