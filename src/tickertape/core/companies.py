@@ -88,7 +88,7 @@ COMMON_ALIASES = words(
     united universal unum valley vector veritex vertex viavi vicor visa vulcan
     walker warrior waters watts welltower western wolverine world wyndham xerox
     zoom admiral arm box city employers enact gates investor match now orange
-    partners rational recruit screen sharp shift travelers cognizant
+    partners rational recruit screen sharp shift travelers cognizant bancorp
     dow nasdaq ice cme
     """
 )
@@ -314,8 +314,11 @@ class CompanyCatalog:
             return None
         if _PLACE_AFTER.match(text, end):
             return None
-        if not alias.needs_evidence:
-            return True
+        written = text[start:end]
+        if not alias.needs_evidence and not (
+            " " not in written and written.isupper() and not alias.text.isupper()
+        ):
+            return True  # a one-word name in capitals may be a dateline: "PHOENIX, April 13"
         return _SUFFIX_AFTER.match(text, end) is not None
 
     def iter_codes_before(self, text: str) -> Iterator[str]:
