@@ -131,6 +131,7 @@ _EXTRA_ALIASES = {
     "Ford": "Ford Motor Company",
     "Mondelez": "Mondelez International",
 }
+_DATELINE_AFTER = re.compile(r",|\s\(|\s[-–—]")
 # Two-character names known well enough to stand alone.
 _SHORT_NAMES = frozenset({"BP", "3M"})
 # A capitalised name followed by one of these is a place: "the Amazon river".
@@ -315,10 +316,14 @@ class CompanyCatalog:
         if _PLACE_AFTER.match(text, end):
             return None
         written = text[start:end]
-        if not alias.needs_evidence and not (
-            " " not in written and written.isupper() and not alias.text.isupper()
-        ):
-            return True  # a one-word name in capitals may be a dateline: "PHOENIX, April 13"
+        dateline = (
+            " " not in written
+            and written.isupper()
+            and not alias.text.isupper()
+            and _DATELINE_AFTER.match(text, end) is not None
+        )  # "PHOENIX, April 13 -": a city in capitals, not the company
+        if not alias.needs_evidence and not dateline:
+            return True
         return _SUFFIX_AFTER.match(text, end) is not None
 
     def iter_codes_before(self, text: str) -> Iterator[str]:
