@@ -262,9 +262,11 @@ def iter_ticker_spans(text: str, *, known: Iterable[str] = ()) -> Iterator[Ticke
     ``known`` holds the article's codes: a name that needs evidence next to it
     ("Apple") is accepted when the article already has its ticker.
     """
+    listing = {ticker_base(code): code for code in known if "." in code}
     known_bases = {ticker_base(code) for code in known}
     spans = [
-        TickerSpan(start, end, code, "symbol") for start, end, code in iter_ticker_mentions(text)
+        TickerSpan(start, end, listing.get(code, code) if "." not in code else code, "symbol")
+        for start, end, code in iter_ticker_mentions(text)
     ]
     hits, pending = company_catalog().scan_names(text)
     spans.extend(TickerSpan(hit.start, hit.end, hit.code, "name") for hit in hits)
