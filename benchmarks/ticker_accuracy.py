@@ -22,8 +22,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick_rs
+
 from tickertape.core.article import Article
-from tickertape.core.companies import _fold, company_catalog
+from tickertape.core.companies import company_catalog
 from tickertape.core.formats import read_file
 from tickertape.core.tickers import find_ticker_matches, ticker_base
 
@@ -78,11 +80,13 @@ def print_candidates(path: Path) -> None:
     text = f"{article.title}\n{article.summary}\n{article.content}"
     plain = re.sub(r"<[^>]*>", " ", text)
     print(f"== {path.parent.name} {path.stem.partition('_')[2]}  found={sorted(detect(article))}")
-    catalog = company_catalog()
+    aliases = list(company_catalog().aliases.items())
+    anycase = ahocorasick_rs.AhoCorasick([key for key, _ in aliases])
     seen: set[tuple[str, str]] = set()
-    folded = _fold(plain)
-    for end, (length, alias) in catalog._automaton.iter(folded):
-        start = end + 1 - length
+    folded = plain.lower() if len(plain.lower()) == len(plain) else plain
+    for index, start, stop in anycase.find_matches_as_indexes(folded, overlapping=True):
+        alias = aliases[index][1]
+        end = stop - 1
         if start > 0 and plain[start - 1].isalnum():
             continue
         if end + 1 < len(plain) and plain[end + 1].isalnum():

@@ -41,7 +41,7 @@ def test_importing_the_tickers_module_does_not_load_the_list() -> None:
         "import sys\n"
         "import tickertape.core.tickers\n"
         "assert 'pytickersymbols' not in sys.modules\n"
-        "assert 'ahocorasick' not in sys.modules\n"
+        "assert 'ahocorasick_rs' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -4,7 +4,9 @@ The list comes from ``pytickersymbols`` (about 1,800 companies of the major US,
 European and Japanese indices, shipped as package data: nothing is fetched). It is
 loaded once per process, on first use, with the Aho-Corasick automaton built from
 it (about 0.2 s and a few MB); callers on a UI thread warm it in a worker with
-:func:`company_catalog`.
+:func:`company_catalog`. The automaton is ``ahocorasick_rs``: on a 4.5 KB body it
+scans in about 0.1 ms where ``pyahocorasick`` took 0.45 ms, and every body of an
+index is scanned when it is built.
 
 Names are matched conservatively, because a false ticker is worse than a missed one:
 
@@ -193,15 +195,10 @@ def alias_of(name: str) -> str:
     return short or name
 
 
-def _fold(text: str) -> str:
-    """Lower case of the same length (the automaton's offsets index the original)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return text.translate(_ASCII_LOWER)
-
-
-_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+def _capitalisations(alias: str) -> set[str]:
+    """How a name may be capitalised in text: as listed, in capitals, each word capitalised."""
+    words_capitalised = " ".join(word[:1].upper() + word[1:] for word in alias.split(" "))
+    return {alias, alias.upper(), words_capitalised}
 
 
 def _capitals_agree(listed: str, written: str) -> bool:
@@ -218,7 +215,7 @@ class CompanyCatalog:
     """The listed companies, their codes and the automaton over their aliases."""
 
     def __init__(self, companies: list[dict[str, Any]]) -> None:
-        import ahocorasick
+        import ahocorasick_rs
 
         self.names: dict[str, str] = {}  # code -> listed name
         self.symbols: set[str] = set()  # bare symbols (bases) of every listed code
@@ -243,13 +240,20 @@ class CompanyCatalog:
         for extra, listed in _EXTRA_ALIASES.items():  # exact: they win over derived ones
             if listed in by_name:
                 self._add(aliases, extra, by_name[listed], derived=False)
-        automaton = ahocorasick.Automaton()
+        # Case-sensitive, with the ways a name is capitalised: a scan of the text as it
+        # is then meets only capitalised candidates, not "ally" inside "really".
+        self.aliases: dict[str, _Alias] = {}  # lower-case alias -> the one it names
+        self._patterns: list[_Alias] = []
+        written_forms: list[str] = []
         for key, found in aliases.items():
             chosen = _choose(found)
-            if chosen is not None:
-                automaton.add_word(key, (len(key), chosen))
-        automaton.make_automaton()
-        self._automaton = automaton
+            if chosen is None:
+                continue
+            self.aliases[key] = chosen
+            for written in sorted(_capitalisations(chosen.text)):
+                written_forms.append(written)
+                self._patterns.append(chosen)
+        self._automaton = ahocorasick_rs.AhoCorasick(written_forms)
 
     @staticmethod
     def _add(
@@ -279,16 +283,19 @@ class CompanyCatalog:
         alone): those count when the article has the company's ticker anyway."""
         if not text:
             return [], []
-        folded = _fold(text)
+        patterns = self._patterns
         candidates = sorted(
-            (end + 1 - length, -length, alias)
-            for end, (length, alias) in self._automaton.iter(folded)
+            (start, -end, index)
+            for index, start, end in self._automaton.find_matches_as_indexes(
+                text, overlapping=True
+            )
         )
         hits: list[NameHit] = []
         pending: list[NameHit] = []
         taken_to = -1
-        for start, negative_length, alias in candidates:
-            end = start - negative_length
+        for start, negative_end, index in candidates:
+            end = -negative_end
+            alias = patterns[index]
             if start < taken_to:
                 continue
             verdict = self._accept(text, start, end, alias)

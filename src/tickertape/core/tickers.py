@@ -124,6 +124,8 @@ _WORD = re.compile(r"[\w&'’.-]+")
 _TAG = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 # A bare all-capital word that may be a listed symbol, in a title or summary.
 _PLAIN_SYMBOL = re.compile(r"(?<![\w$.&'’/<-])[A-Z]{2,5}(?![\w&/>-]|\.[A-Za-z])")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
 _STOCK_WORD = re.compile(r"\s(?:stock|stocks|shares)\b", re.IGNORECASE)
 _STOCK_WORD_BEFORE = re.compile(r"\b(?:stock|stocks|shares)(?: of)?\s\Z", re.IGNORECASE)
 _EXCHANGE_BEFORE = re.compile(rf"(?<!\w)(?:{_EXCHANGE})[ ]?\Z", re.IGNORECASE)
@@ -328,8 +330,10 @@ def find_ticker_matches(
 def _plain_symbols(text: str, bases: set[str]) -> Iterator[str]:
     """Known symbols written bare in a title or summary ("NVDA beats estimates"),
     taken when the article has that company already or says "stock" or "shares"."""
-    letters = sum(char.isalpha() for char in text)
-    if not letters or sum(char.isupper() for char in text) > letters * 0.6:
+    if _PLAIN_SYMBOL.search(text) is None:
+        return
+    upper = len(_UPPER.findall(text))
+    if upper > (upper + len(_LOWER.findall(text))) * 0.6:
         return  # an all-capitals headline: every word would be a candidate
     catalog = company_catalog()
     for match in _PLAIN_SYMBOL.finditer(text):
