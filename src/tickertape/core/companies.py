@@ -278,9 +278,15 @@ class CompanyCatalog:
         """Company names in ``text`` (plain or raw HTML), leftmost-longest, in order."""
         return self.scan_names(text)[0]
 
-    def scan_names(self, text: str) -> tuple[list[NameHit], list[NameHit]]:
+    def scan_names(
+        self, text: str, *, named: set[str] | None = None
+    ) -> tuple[list[NameHit], list[NameHit]]:
         """Names found, and names that lacked only evidence next to them ("Apple"
-        alone): those count when the article has the company's ticker anyway."""
+        alone): those count when the article has the company's ticker anyway.
+
+        With ``named`` (codes found so far, updated here) only each company's first
+        mention is looked at: what detection needs, and linear on hostile input.
+        """
         if not text:
             return [], []
         patterns = self._patterns
@@ -298,6 +304,9 @@ class CompanyCatalog:
             alias = patterns[index]
             if start < taken_to:
                 continue
+            if named is not None and alias.code in named:
+                taken_to = end  # named already: as if accepted, without a second look
+                continue
             verdict = self._accept(text, start, end, alias)
             if verdict is None:
                 continue
@@ -305,6 +314,8 @@ class CompanyCatalog:
             if verdict:
                 hits.append(hit)
                 taken_to = end
+                if named is not None:
+                    named.add(alias.code)
             else:
                 pending.append(hit)
         return hits, pending

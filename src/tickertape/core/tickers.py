@@ -139,7 +139,32 @@ def _exchange_code(exchange: str, symbol: str) -> str:
     return symbol if "." in symbol else symbol + _EXCHANGE_SUFFIX[exchange]
 
 
-def _mention(match: re.Match[str], text: str, *, html: bool) -> tuple[int, int, str] | None:
+# A bare "(SYM)" costs a look at the words before it: a text gets this many looks, and
+# the same symbol after the same words is looked at once (hostile input stays linear).
+_MAX_BARE_LOOKS = 2000
+
+
+class _BareVerdicts:
+    """Verdicts on bare ``(SYM)`` mentions within one text: memoised and bounded."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, str], bool] = {}
+        self._left = _MAX_BARE_LOOKS
+
+    def __call__(self, text: str, start: int, symbol: str) -> bool:
+        key = (symbol, text[max(0, start - 48) : start])
+        verdict = self._memo.get(key)
+        if verdict is None:
+            if self._left <= 0:
+                return False
+            self._left -= 1
+            verdict = self._memo[key] = _bare_is_ticker(text, start, symbol)
+        return verdict
+
+
+def _mention(
+    match: re.Match[str], text: str, *, html: bool, bare: _BareVerdicts
+) -> tuple[int, int, str] | None:
     """Where one match of :data:`_TICKER` is written and its code, or None to ignore it.
 
     The span is the code inside brackets and the whole mention otherwise. ``html``
@@ -164,7 +189,7 @@ def _mention(match: re.Match[str], text: str, *, html: bool) -> tuple[int, int, 
         return None
     if kind == "angle" and html and raw in _HTML_TAGS:
         return None
-    if kind == "bare" and not _bare_is_ticker(text, start, raw):
+    if kind == "bare" and not bare(text, start, raw):
         return None
     if kind in ("mention", "bare", "escaped", "angle"):
         return match.start(kind), match.end(kind), raw.upper()
@@ -237,8 +262,9 @@ def find_tickers(text: str) -> list[str]:
     (``NVDA.O``): one company, one entry, and counts per ticker are not split.
     """
     found: dict[str, None] = {}
+    bare = _BareVerdicts()
     for match in _TICKER.finditer(text):
-        mention = _mention(match, text, html=True)
+        mention = _mention(match, text, html=True, bare=bare)
         if mention is not None:
             found.setdefault(mention[2], None)
     listed = {ticker_base(code) for code in found if "." in code}
@@ -252,10 +278,12 @@ def iter_ticker_mentions(text: str) -> Iterator[tuple[int, int, str]]:
     ``$NVDA`` and ``NASDAQ:AAPL`` it is the whole mention. Link paths are not
     mentions in text.
     """
+    bare = _BareVerdicts()
     for match in _TICKER.finditer(text):
-        mention = None if match.lastgroup == "link" else _mention(match, text, html=False)
-        if mention is not None:
-            yield mention
+        if match.lastgroup != "link":
+            mention = _mention(match, text, html=False, bare=bare)
+            if mention is not None:
+                yield mention
 
 
 def iter_ticker_spans(text: str, *, known: Iterable[str] = ()) -> Iterator[TickerSpan]:
@@ -299,19 +327,21 @@ def find_ticker_matches(
     head = f"{title}\n{summary}" if summary else title
     found: list[tuple[str, How]] = []
     pending_names: list[str] = []
+    named: set[str] = set()  # codes already named: later mentions need no second look
     for text, is_html in ((head, False), (html, True)):
         if not text:
             continue
         located: list[tuple[int, str, How]] = []
+        bare = _BareVerdicts()
         for match in _TICKER.finditer(text):
             if match.lastgroup == "link" and not is_html:
                 located.append((match.start(), match["link"].upper(), "link"))
                 continue
-            mention = _mention(match, text, html=is_html)
+            mention = _mention(match, text, html=is_html, bare=bare)
             if mention is not None:
                 how: How = "link" if match.lastgroup == "link" else "symbol"
                 located.append((mention[0], mention[2], how))
-        hits, pending = catalog.scan_names(text)
+        hits, pending = catalog.scan_names(text, named=named)
         located.extend((hit.start, hit.code, "name") for hit in hits)
         pending_names.extend(hit.code for hit in pending)
         located.sort(key=lambda item: item[0])
