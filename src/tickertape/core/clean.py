@@ -219,9 +219,6 @@ class _Builder:
         if ctx.link is not None:
             self._pieces.append((("link", ctx.link, None, self._number(ctx.link)), text))
             return
-        if ctx.ticker is not None:  # inside an instrument link: all of it is that ticker
-            self._add_plain(text, ctx)
-            return
         position = 0
         if ctx.ticker is not None:  # inside an instrument link: no names, only forms
             for start, end, code in iter_ticker_mentions(text):
