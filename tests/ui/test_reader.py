@@ -708,4 +708,4 @@ async def test_tickers_and_company_names_in_title_and_summary_are_marked_and_cli
         assert plain(app, "#article-summary").startswith("Texas Instruments Inc <TXN>")
         x = plain(app, "#article-title").index("NVDA")
         await pilot.click("#article-title", offset=(x + 1, 0))
-        await wait_until(pilot, lambda: app.query_text == "ticker:NVDA.O")
+        await wait_until(pilot, lambda: app.session.query_text == "ticker:NVDA.O")
