@@ -128,3 +128,14 @@ def test_name_spans_are_marked_as_names_for_the_article_view() -> None:
         ("NVDA.O", "NVDA.O", "symbol"),
         ("Microsoft", "MSFT.O", "name"),
     ]
+
+
+def test_a_bare_symbol_of_the_article_is_marked_in_a_headline_only() -> None:
+    title = "NVDA stock jumps; CEO upbeat"
+    spans = [
+        (title[s.start : s.end], s.code)
+        for s in iter_ticker_spans(title, known=["NVDA.O"], headline=True)
+    ]
+    assert spans == [("NVDA", "NVDA.O")]
+    assert list(iter_ticker_spans(title, known=["NVDA.O"])) == []
+    assert list(iter_ticker_spans(title, headline=True)) == []

@@ -286,11 +286,14 @@ def iter_ticker_mentions(text: str) -> Iterator[tuple[int, int, str]]:
                 yield mention
 
 
-def iter_ticker_spans(text: str, *, known: Iterable[str] = ()) -> Iterator[TickerSpan]:
+def iter_ticker_spans(
+    text: str, *, known: Iterable[str] = (), headline: bool = False
+) -> Iterator[TickerSpan]:
     """Ticker forms and company names in plain text, in order, not overlapping.
 
     ``known`` holds the article's codes: a name that needs evidence next to it
-    ("Apple") is accepted when the article already has its ticker.
+    ("Apple") is accepted when the article already has its ticker, and in a
+    ``headline`` (a title or summary) so is a bare symbol of one ("NVDA stock").
     """
     listing = {ticker_base(code): code for code in known if "." in code}
     known_bases = {ticker_base(code) for code in known}
@@ -305,6 +308,12 @@ def iter_ticker_spans(text: str, *, known: Iterable[str] = ()) -> Iterator[Ticke
         for hit in pending
         if ticker_base(hit.code) in known_bases
     )
+    if headline:
+        spans.extend(
+            TickerSpan(match.start(), match.end(), listing.get(match[0], match[0]), "symbol")
+            for match in _PLAIN_SYMBOL.finditer(text)
+            if match[0] in known_bases and match[0] not in ACRONYMS
+        )
     spans.sort(key=lambda span: (span.start, -span.end))
     taken_to = -1
     for span in spans:
