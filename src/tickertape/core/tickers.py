@@ -369,16 +369,19 @@ def find_ticker_matches(
 def _plain_symbols(text: str, bases: set[str]) -> Iterator[str]:
     """Known symbols written bare in a title or summary ("NVDA beats estimates"),
     taken when the article has that company already or says "stock" or "shares"."""
-    if _PLAIN_SYMBOL.search(text) is None:
+    catalog = company_catalog()
+    candidates = [
+        match
+        for match in _PLAIN_SYMBOL.finditer(text)
+        if match[0] not in ACRONYMS and catalog.is_symbol(match[0])
+    ]
+    if not candidates:
         return
     upper = len(_UPPER.findall(text))
     if upper > (upper + len(_LOWER.findall(text))) * 0.6:
         return  # an all-capitals headline: every word would be a candidate
-    catalog = company_catalog()
-    for match in _PLAIN_SYMBOL.finditer(text):
+    for match in candidates:
         symbol = match[0]
-        if symbol in ACRONYMS or not catalog.is_symbol(symbol):
-            continue
         if (
             symbol in bases
             or _STOCK_WORD.match(text, match.end())
