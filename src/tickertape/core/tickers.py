@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from tickertape.core.companies import ACRONYMS, company_catalog, words
+from tickertape.core.companies import ACRONYMS, NameHit, company_catalog, words
 
 How = Literal["link", "symbol", "name", "given"]
 """How a ticker was found: an instrument link, a written ticker form, a company name,
@@ -125,6 +125,7 @@ _TAG = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 # A bare all-capital word that may be a listed symbol, in a title or summary.
 _PLAIN_SYMBOL = re.compile(r"(?<![\w$.&'’/<-])[A-Z]{2,5}(?![\w&/>-]|\.[A-Za-z])")
 _UPPER = re.compile(r"[A-Z]")
+_CAPITAL = re.compile(r"[A-Z0-9\u00c0-\u00de]")  # how every listed name starts
 _LOWER = re.compile(r"[a-z]")
 _STOCK_WORD = re.compile(r"\s(?:stock|stocks|shares)\b", re.IGNORECASE)
 _STOCK_WORD_BEFORE = re.compile(r"\b(?:stock|stocks|shares)(?: of)?\s\Z", re.IGNORECASE)
@@ -301,7 +302,10 @@ def iter_ticker_spans(
         TickerSpan(start, end, listing.get(code, code) if "." not in code else code, "symbol")
         for start, end, code in iter_ticker_mentions(text)
     ]
-    hits, pending = company_catalog().scan_names(text)
+    hits: list[NameHit] = []
+    pending: list[NameHit] = []
+    if _CAPITAL.search(text) is not None:  # most text nodes: no name can start there
+        hits, pending = company_catalog().scan_names(text)
     spans.extend(TickerSpan(hit.start, hit.end, hit.code, "name") for hit in hits)
     spans.extend(
         TickerSpan(hit.start, hit.end, hit.code, "name")
