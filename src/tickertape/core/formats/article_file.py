@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from tickertape.core.article import Article, GivenTicker, Problem
@@ -23,7 +24,7 @@ from tickertape.core.dates import date_from_epoch, read_date
 from tickertape.core.formats import ReadResult
 from tickertape.core.sanitize import clean_field, is_printable_text, sanitize, sanitize_inline
 from tickertape.core.sentiment import direction_of
-from tickertape.core.tickers import find_ticker_matches, normalise_ticker
+from tickertape.core.tickers import find_ticker_matches, normalise_ticker, ticker_base
 
 # Canonical field names, keyed by their lower-case spelling.
 KNOWN_FIELDS: dict[str, str] = {
@@ -288,6 +289,13 @@ def build_article(
     if len(matches) > MAX_TICKERS:
         warn("tickers", f"{len(matches):,} tickers; kept the first {MAX_TICKERS}")
         del matches[MAX_TICKERS:]
+    # A bare given code joined the listing the text names ("NVDA" and "Nvidia" give
+    # NVDA.O): its sentiment goes with it.
+    listing = {ticker_base(match.code): match.code for match in matches if "." in match.code}
+    given = tuple(
+        replace(ticker, code=listing[ticker.code]) if ticker.code in listing else ticker
+        for ticker in given
+    )
     # Fields in the order of the file format, so warnings come in that order too.
     link = _link(get("link"), warn)
     source = _source(get("source"), warn)
