@@ -21,7 +21,8 @@ FORMATS = ("table", "jsonl", "csv")
 SENTIMENT_GLYPHS = {"positive": "▲", "negative": "▼", "neutral": "■"}
 RECORD_KEYS = (
     "id", "path", "link", "source", "title", "summary", "published", "language",
-    "sentiment", "sentiment_label", "score", "confidence", "tickers", "images", "warnings",
+    "sentiment", "sentiment_label", "score", "confidence", "tickers", "ticker_matches",
+    "images", "warnings",
 )  # fmt: skip
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP's "CSV
 # injection"): ASCII ones, tab and carriage return, and the full-width forms some
@@ -75,6 +76,9 @@ def article_record(article: Article, path: str) -> dict[str, Any]:
         "score": article.score,
         "confidence": article.confidence,
         "tickers": list(article.tickers),
+        "ticker_matches": [
+            {"code": match.code, "how": match.how} for match in article.ticker_matches
+        ],
         "images": [sanitize_inline(url) for url in article.images],
         "warnings": [sanitize_inline(text) for text in article.warnings],
     }
@@ -129,6 +133,9 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
                 row.append(csv_text_cell(visible_path(value)))
             elif key == "warnings":
                 row.append(csv_text_cell("; ".join(value)))
+            elif key == "ticker_matches":
+                pairs = (f"{item['code']}:{item['how']}" for item in value)
+                row.append(csv_text_cell(" ".join(pairs)))
             elif isinstance(value, list):
                 row.append(csv_text_cell(" ".join(value)))
             else:

@@ -468,7 +468,10 @@ class ReaderSession:
         from tickertape.core.clean import clean_html
 
         article = self.index.load_article(rowid)
-        return LoadedArticle(rowid, article, clean_html(article.content))
+        cleaned = clean_html(
+            article.content, known=article.tickers, title=article.title, summary=article.summary
+        )
+        return LoadedArticle(rowid, article, cleaned)
 
     def write_later(
         self, write: Callable[[], T], done: Callable[[T], object],

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Input, OptionList, Static
 
 from tests.ui.conftest import focused, plain, wait_loaded, wait_until
@@ -664,3 +665,47 @@ async def test_a_slash_inside_an_input_is_typed_not_a_new_search(
         assert app.query_one(QueryBar).input.value == "a/b"
         await pilot.press("escape", "ctrl+s", *"x/y")
         assert app.screen.query_one(Input).value == "x/y"
+
+
+async def test_tickers_and_company_names_in_title_and_summary_are_marked_and_clickable(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "001_00000000000000aa.txt").write_text(
+        "title: Nvidia (NASDAQ: NVDA) beats estimates\n\n"
+        "summary: Texas Instruments Inc <TXN> also reported.\n\n"
+        "content: <p>Apple's suppliers and Goldman Sachs said so.</p>",
+        encoding="utf-8",
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        view = app.query_one(ArticleView)
+        title = view.query_one("#article-title", Static).visual
+        body = view.query_one("#article-body", Static).visual
+        assert isinstance(title, Content)
+        assert isinstance(body, Content)
+
+        def ticker_style(content: Content, word: str) -> Style | None:
+            start = content.plain.index(word)
+            for span in content.spans:
+                style = span.style
+                if span.start <= start < span.end and isinstance(style, Style) and style.meta:
+                    return style
+            return None
+
+        form, name = ticker_style(title, "NASDAQ: NVDA"), ticker_style(title, "Nvidia")
+        assert form is not None
+        assert name is not None
+        assert form.meta["ticker"] == name.meta["ticker"] == "NVDA.O"
+        assert form.bold
+        assert not name.bold  # a name is shown dimmer than a ticker form
+        goldman = ticker_style(body, "Goldman Sachs")
+        assert goldman is not None
+        assert goldman.meta["ticker"] == "GS.N"
+        assert ticker_style(body, "Apple") is not None  # "Apple's": a possessive
+        assert plain(app, "#article-summary").startswith("Texas Instruments Inc <TXN>")
+        x = plain(app, "#article-title").index("NVDA")
+        await pilot.click("#article-title", offset=(x + 1, 0))
+        await wait_until(pilot, lambda: app.session.query_text == "ticker:NVDA.O")

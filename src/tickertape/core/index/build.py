@@ -103,16 +103,18 @@ class Counts:
 # encoded (JSON, milliseconds, joined tickers), so the writer thread only binds them.
 # (id, path, ordinal, published_ms, source, sentiment, language, confidence, tickers,
 #  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows,
-#  label, label_key, score); a ticker row is (code, base, the record's own score for it).
+#  label, label_key, score); a ticker row is (code, base, the record's own score for it,
+#  how it was found).
 ArticleRecord = tuple[
     str, str, int, int | None, str, str, str, float | None, str, int,
-    str, str, str, str, str, str, list[tuple[str, str, float | None]],
+    str, str, str, str, str, str, list[tuple[str, str, float | None, str]],
     str, str, float | None,
 ]  # fmt: skip
 
 
 def article_record(article: Article) -> ArticleRecord:
     """The pre-encoded row of one article (see :data:`ArticleRecord`)."""
+    from tickertape.core.article import ticker_how
     from tickertape.core.sentiment import given_value, label_key
     from tickertape.core.tickers import ticker_base
 
@@ -123,7 +125,10 @@ def article_record(article: Article) -> ArticleRecord:
         " ".join(article.tickers), len(article.warnings), article.link, article.title,
         article.summary, json.dumps(article.images), json.dumps(article.extra),
         json.dumps(article.warnings),
-        [(code, ticker_base(code), given.get(code)) for code in dict.fromkeys(article.tickers)],
+        [
+            (code, ticker_base(code), given.get(code), ticker_how(article, code))
+            for code in dict.fromkeys(article.tickers)
+        ],
         article.sentiment_label, label_key(article.sentiment_label), article.score,
     )  # fmt: skip
 
@@ -311,7 +316,7 @@ class Refresher:
         self._problems: list[tuple[str, str, str]] = []
         self._articles: list[tuple[object, ...]] = []
         self._details: list[tuple[object, ...]] = []
-        self._tickers: list[tuple[int, str, str, float | None]] = []
+        self._tickers: list[tuple[int, str, str, float | None, str]] = []
         self._pending_ids: set[str] = set()
         self._pool: _Runner | None = None
         self.file_path = path_maker(root)
@@ -640,7 +645,8 @@ class Refresher:
             self._pending_ids.clear()
         if self._tickers:
             conn.executemany(
-                "INSERT INTO tickers(rowid, code, base, score) VALUES (?, ?, ?, ?)", self._tickers
+                "INSERT INTO tickers(rowid, code, base, score, how) VALUES (?, ?, ?, ?, ?)",
+                self._tickers,
             )
             self._tickers.clear()
 

@@ -10,10 +10,11 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from tickertape.core.article import Article, Problem
 from tickertape.core.index.schema import ORDER_FROM, from_ms
+from tickertape.core.tickers import How, TickerMatch
 
 T = TypeVar("T")
 # Well under SQLite's bound-parameter limit.
@@ -56,8 +57,33 @@ def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:
 
 
 def articles(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[Article]:
-    """Cached articles (every field but ``content``) in the given order."""
-    return _fetch(conn, rowids, ARTICLE_COLUMNS, article_from_row)
+    """Cached articles (every field but ``content``) in the given order, with how
+    each ticker was found."""
+    hows = _ticker_hows(conn, rowids)
+
+    def make(row: Sequence[Any]) -> Article:
+        article = article_from_row(row)
+        found = hows.get(row[0], {})
+        article.ticker_matches = [
+            TickerMatch(code, cast(How, found.get(code, "symbol"))) for code in article.tickers
+        ]
+        return article
+
+    return _fetch(conn, rowids, ARTICLE_COLUMNS, make)
+
+
+def _ticker_hows(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """``{rowid: {code: how}}`` from the tickers table, a chunk at a time."""
+    hows: dict[int, dict[str, str]] = {}
+    wanted = list(rowids)
+    for start in range(0, len(wanted), _CHUNK):
+        part = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for rowid, code, how in conn.execute(
+            f"SELECT rowid, code, how FROM tickers WHERE rowid IN ({marks})", part
+        ):
+            hows.setdefault(rowid, {})[code] = how
+    return hows
 
 
 def _fetch(

@@ -26,7 +26,8 @@ from tickertape.core import sqlite
 
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
 # 5: files.digest (for `index --check`) and sort orders stored with a checksum.
-SCHEMA_VERSION: Final = 5
+# 6: the tickers table says how each ticker was found (link, symbol, name, given).
+SCHEMA_VERSION: Final = 6
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -84,9 +85,11 @@ _SCHEMA: Final = (
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
         images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
     )""",
-    # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL.
+    # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL;
+    # how: link, symbol, name or given (core.tickers.How); ticker:NVDA finds every kind.
     """CREATE TABLE tickers(
-        rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL, score REAL
+        rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL, score REAL,
+        how TEXT NOT NULL
     )""",
     """CREATE VIRTUAL TABLE fts USING fts5(
         title, summary, body, content='', tokenize='unicode61 remove_diacritics 2'

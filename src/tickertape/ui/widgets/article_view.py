@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tickertape.core.clean import Block, CleanedArticle, Span
 
 TICKER_STYLE = "bold $text-warning underline"
+NAME_STYLE = "$text-warning 70% underline"  # a company named in words: dimmer than a ticker
 LINK_STYLE = "$text-accent underline"
 NUMBER_STYLE = "$text-accent"
 MATCH_STYLE = "bold reverse"
@@ -47,8 +48,9 @@ def published_line(article: Article) -> Content:
 def span_content(span: Span) -> Content:
     """One inline span as Content; tickers and links get their meta and style."""
     text = span.text
-    if span.kind == "ticker" and span.ticker:
-        style = Style.parse(TICKER_STYLE) + Style.from_meta({"ticker": span.ticker})
+    if span.kind in ("ticker", "name") and span.ticker:
+        look = NAME_STYLE if span.kind == "name" else TICKER_STYLE
+        style = Style.parse(look) + Style.from_meta({"ticker": span.ticker})
         return Content.styled(text, style)
     if span.kind == "link" and span.link_number is not None:
         meta = Style.from_meta({"link": span.link_number})
@@ -143,13 +145,21 @@ class ArticleView(VerticalScroll, can_focus=True):
         self, article: Article, cleaned: CleanedArticle, terms: Sequence[str] = ()
     ) -> None:
         pattern = terms_pattern(terms)
-        self.query_one("#article-title", Static).update(
-            highlight(Content.styled(article.title or "(no title)", "bold"), pattern)
+        title = (
+            Content.assemble(*(span_content(span) for span in cleaned.title))
+            if cleaned.title
+            else Content(article.title or "(no title)")
         )
+        self.query_one("#article-title", Static).update(highlight(title.stylize("bold"), pattern))
         self.query_one("#article-meta", Static).update(published_line(article))
         summary = self.query_one("#article-summary", Static)
         summary.display = bool(article.summary)
-        summary.update(highlight(Content(article.summary), pattern))
+        summary_content = (
+            Content.assemble(*(span_content(span) for span in cleaned.summary))
+            if cleaned.summary
+            else Content(article.summary)
+        )
+        summary.update(highlight(summary_content, pattern))
         parts = [highlight(block_content(block), pattern) for block in cleaned.blocks]
         if cleaned.truncated:
             parts.append(
