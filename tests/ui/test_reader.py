@@ -16,7 +16,7 @@ from tickertape.ui.screens.facets import FacetsScreen
 from tickertape.ui.screens.help import HelpScreen
 from tickertape.ui.screens.links import LinkListScreen
 from tickertape.ui.screens.warnings import WarningsScreen
-from tickertape.ui.widgets.article_list import ArticleList, ListHeader, layout_columns
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader
 from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
@@ -166,7 +166,7 @@ async def test_clicking_a_column_header_sorts_by_it(make_app: AppFactory, index:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         header = app.query_one(ListHeader)
-        source = next(c for c in layout_columns(header.size.width - 1) if c.key == "source")
+        source = next(c for c in header.columns() if c.key == "source")
         await pilot.click(ListHeader, offset=(source.start + 1, 0))
         await wait_until(pilot, lambda: app.session.sort_key == "source")
         await wait_until(pilot, lambda: titles(app)[0].startswith("Markets brief"))  # brief.example

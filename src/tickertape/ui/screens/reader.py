@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar
+from textual.widgets import Input, ProgressBar
 
 from tickertape.core import links
 from tickertape.core.errors import describe_error
@@ -29,8 +29,9 @@ from tickertape.core.query import QueryError
 from tickertape.session import ReaderSession
 from tickertape.ui import messages
 from tickertape.ui.clipboard import copy_with_fallback
-from tickertape.ui.widgets.article_list import ArticleList, ListHeader
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader, ListPane
 from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.footer import KeyFooter
 from tickertape.ui.widgets.header import IndexHeader
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
@@ -124,7 +125,7 @@ class ReaderScreen(Screen[None]):
         yield IndexHeader(id="header")
         yield ProgressBar(id="build-progress", show_eta=False)
         yield QueryBar(id="query-bar")
-        with Vertical(id="list-pane"):
+        with ListPane(id="list-pane"):
             yield ListHeader(id="list-header")
             yield ArticleList(
                 self.session.rows, self.session.flags, clock=self.clock, id="article-list"
@@ -132,7 +133,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="detail"):
             yield ArticleView(id="article-view")
             yield Sidebar(id="sidebar")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article_list(self) -> ArticleList:
