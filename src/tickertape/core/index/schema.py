@@ -23,7 +23,8 @@ from typing import Final
 from tickertape.core import sqlite
 
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
-SCHEMA_VERSION: Final = 4
+# 5: details.lead, the first body line of an article with no title and no summary.
+SCHEMA_VERSION: Final = 5
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -77,7 +78,8 @@ _SCHEMA: Final = (
     """CREATE TABLE details(
         rowid INTEGER PRIMARY KEY,
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
-        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
+        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL,
+        lead TEXT NOT NULL DEFAULT ''
     )""",
     # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL.
     """CREATE TABLE tickers(

@@ -186,9 +186,12 @@ def fit_tickers(codes: Sequence[str], width: int) -> str:
 
 
 def untitled_label(row: ArticleRow) -> str:
-    """What stands in for a missing title: the first line of the summary."""
-    first = row.summary.strip().split("\n", 1)[0].strip() if row.summary else ""
-    return first or "(no title)"
+    """What stands in for a missing title: the first line of the summary or body."""
+    for text in (row.summary, row.lead):
+        first = text.strip().split("\n", 1)[0].strip()
+        if first:
+            return first
+    return "(no title)"
 
 
 class ListHeader(Widget):
