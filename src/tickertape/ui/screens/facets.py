@@ -98,11 +98,13 @@ class FacetsScreen(ModalScreen[str | None]):
 
     def _fill(self, text: str) -> None:
         """Every section, each narrowed to the values containing ``text``."""
-        wanted = fold(text.strip())
+        wanted = fold(text.strip()).casefold()
         options: list[Option | None] = []
         self._terms = {}
         for group, values in self._groups:
-            shown = [(v, n) for v, n in values if not wanted or wanted in fold(v or "(none)")]
+            shown = [
+                (v, n) for v, n in values if not wanted or wanted in fold(v or "(none)").casefold()
+            ]
             if not shown:
                 continue
             if options:
