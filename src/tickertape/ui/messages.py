@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tickertape.core.index import RefreshProgress, RefreshStats
+    from tickertape.core.suggest import Hint
     from tickertape.session import Counts, LoadedArticle, Opened, SearchResult
 
 
@@ -27,6 +30,14 @@ class ResultReady(Message):
     """Row ids for one search; a result of an older generation than the newest is dropped."""
 
     result: SearchResult
+
+
+@dataclass
+class HintsReady(Message):
+    """Why the search of ``generation`` found nothing, and what would."""
+
+    generation: int
+    hints: Sequence[Hint]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.core.article import Article
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, RefreshProgress
+    from tickertape.core.suggest import Hint
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
 
 M = TypeVar("M", bound=Message)
@@ -118,6 +119,8 @@ class ReaderScreen(Screen[None]):
         self.current_cleaned: CleanedArticle | None = None
         self._loaded_rowid: int | None = None
         self._refresh_after_paint = False
+        self._open_after_search: int | None = None
+        self._empty_hints: Sequence[Hint] = ()
 
     # -- layout -------------------------------------------------------------
 
@@ -261,7 +264,9 @@ class ReaderScreen(Screen[None]):
         """Ask for the current query and sort; the newest request wins (see the session)."""
         if self.session.index is None:
             return
-        _, start = self.session.request_search(first_screen=first_screen)
+        row = self.article_list.current_row()
+        keep_id = row.id if row is not None else None
+        _, start = self.session.request_search(first_screen=first_screen, keep_id=keep_id)
         if start:
             self._run_searches()
 
@@ -281,7 +286,10 @@ class ReaderScreen(Screen[None]):
             self._refresh_after_paint = False
             self.call_after_refresh(self._refresh_index)
         article_list = self.article_list
-        article_list.set_rowids(result.rowids, keep=article_list.current_rowid)
+        keep = self._open_after_search or result.keep or article_list.current_rowid
+        self._open_after_search = None
+        self._empty_hints = ()
+        article_list.set_rowids(result.rowids, keep=keep)
         article_list.set_highlight(result.terms)
         if result.terms != self.terms:
             self.terms = result.terms
@@ -291,6 +299,21 @@ class ReaderScreen(Screen[None]):
                 )
         self._show_counts(result.total, len(result.rowids), partial=result.partial)
         if not result.rowids:
+            self._show_empty()
+            if result.total >= 0 and self.session.effective_query().strip():
+                self._explain_empty(result.generation)
+
+    @work(thread=True, exclusive=True, group="hints", exit_on_error=False)
+    def _explain_empty(self, generation: int) -> None:
+        """Why nothing matched: a few aggregate queries, off the search worker so that
+        typing on is never slowed by them."""
+        if self.session.is_current(generation):
+            self.post_message(messages.HintsReady(generation, self.session.explain_empty()))
+
+    @_unless_exiting
+    def on_hints_ready(self, event: messages.HintsReady) -> None:
+        if self.session.is_current(event.generation) and not self.article_list.rowids:
+            self._empty_hints = event.hints
             self._show_empty()
 
     def _show_counts(self, total: int, shown: int, *, partial: bool) -> None:
@@ -307,13 +330,26 @@ class ReaderScreen(Screen[None]):
         self.header.query_text = self.session.query_text
 
     def _show_empty(self) -> None:
+        """Each pane says what happened and what to do (see ``ui/empty.py``)."""
+        from tickertape.ui import empty
+
         self.current_article = None
         self._loaded_rowid = None
-        if self.session.count() == 0 and not self.session.building:
-            self.article_view.show_placeholder("This index has no articles.")
+        session = self.session
+        if session.count() == 0 and not session.building:
+            state = empty.no_articles(self.header.warnings)
+        elif session.building and not session.effective_query().strip():
+            self.article_list.set_empty_text(())
+            self.article_view.show_placeholder("Reading the index…")
+            self.query_one(Sidebar).clear()
+            return
         else:
-            self.article_view.show_placeholder("No article matches the query.")
-        self.query_one(Sidebar).clear()
+            state = empty.no_match(
+                session.query_text, self._empty_hints, unread_only=session.unread_only
+            )
+        self.article_list.set_empty_text(state.list_lines)
+        self.article_view.show_placeholder(state.title, state.view_lines)
+        self.query_one(Sidebar).show_hints("What to do", state.keys)
 
     def action_cycle_sort(self) -> None:
         self._set_sort(self.session.next_sort(self.conf_mode))
@@ -401,7 +437,11 @@ class ReaderScreen(Screen[None]):
         if event.rowid is None:
             self._show_empty()
             return
-        if event.rowid != self._loaded_rowid:
+        row = self.article_list.current_row()
+        article = self.current_article
+        if row is not None and article is not None and row.id == article.id:
+            self._loaded_rowid = event.rowid  # renumbered by a first build: still the same
+        elif event.rowid != self._loaded_rowid:
             self._load_article(event.rowid)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
@@ -426,6 +466,8 @@ class ReaderScreen(Screen[None]):
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
         self.article_view.focus()
+        if event.maximize:
+            self.maximize(self.article_view, container=False)
 
     @on(ArticleView.Focused)
     def _reading(self) -> None:
@@ -630,7 +672,33 @@ class ReaderScreen(Screen[None]):
         problems = self.session.problems()
         from tickertape.ui.screens.warnings import WarningsScreen
 
-        self.app.call_from_thread(self.app.push_screen, WarningsScreen(problems))
+        self.app.call_from_thread(
+            self.app.push_screen, WarningsScreen(problems), self._warning_chosen
+        )
+
+    def _warning_chosen(self, path: str | None) -> None:
+        if path is not None:
+            self._open_file(path)
+
+    @work(thread=True, exclusive=True, group="open-file", exit_on_error=False)
+    def _open_file(self, path: str) -> None:
+        rowid = self.session.find_file(path)
+        self.app.call_from_thread(self._open_rowid, rowid, path)
+
+    def _open_rowid(self, rowid: int | None, path: str) -> None:
+        """Show article ``rowid``; when the query hides it, clear the query first."""
+        if rowid is None:
+            self.notify(f"{path} holds no article: it was skipped", markup=False)
+            return
+        article_list = self.article_list
+        if rowid in article_list.rowids:
+            article_list.set_cursor(article_list.rowids.index(rowid))
+        else:
+            self._open_after_search = rowid
+            if self.session.unread_only:
+                self.session.toggle_unread_only()
+            self.set_query("")
+        self.article_view.focus()
 
     def action_help(self) -> None:
         from tickertape.core.query import QUERY_HELP

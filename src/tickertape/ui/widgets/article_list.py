@@ -274,6 +274,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("g,home", "first", "First article", show=False, id="list.first"),
         Binding("G,end", "last", "Last article", show=False, id="list.last"),
         Binding("enter", "open", "Read", id="list.open"),
+        Binding("z", "full_screen", "Full screen", id="list.full_screen"),
     ]
 
     COMPONENT_CLASSES = {
@@ -335,10 +336,11 @@ class ArticleList(ScrollView, can_focus=True):
             super().__init__()
 
     class Opened(Message):
-        """The user asked to read the article under the cursor."""
+        """The user asked to read the article under the cursor (``z``: full screen)."""
 
-        def __init__(self, rowid: int) -> None:
+        def __init__(self, rowid: int, *, maximize: bool = False) -> None:
             self.rowid = rowid
+            self.maximize = maximize
             super().__init__()
 
     def __init__(
@@ -530,10 +532,14 @@ class ArticleList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.set_cursor(len(self._rowids) - 1)
 
-    def action_open(self) -> None:
+    def action_open(self, maximize: bool = False) -> None:
         rowid = self.current_rowid
         if rowid is not None:
-            self.post_message(self.Opened(rowid))
+            self.post_message(self.Opened(rowid, maximize=maximize))
+
+    def action_full_screen(self) -> None:
+        """Read the article under the cursor with the whole screen."""
+        self.action_open(maximize=True)
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + int(self.scroll_y)

@@ -171,8 +171,11 @@ def highlight(content: Content, pattern: re.Pattern[str] | None) -> Content:
 class ArticleView(VerticalScroll, can_focus=True):
     """Title, source and date, the summary set apart, then the article's blocks."""
 
+    ALLOW_MAXIMIZE = True  # z, or the palette's "Maximize": the article alone on screen
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to list", id="article.leave"),
+        Binding("z", "toggle_maximize", "Full screen", id="article.full_screen"),
         Binding("left_square_bracket", "step(-1)", "Previous article", id="article.previous"),
         Binding("right_square_bracket", "step(1)", "Next article", id="article.next"),
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
@@ -219,7 +222,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.query_one("#article-title", Static).update(Content.styled(text, "$text-muted"))
         self.query_one("#article-meta", Static).update("")
         self.query_one("#article-summary", Static).display = False
-        self.query_one(ArticleBody).show([Part(Content(hint)) for hint in hints])
+        self.query_one(ArticleBody).show([Part(Content(hint), run="hint") for hint in hints])
 
     def show_article(
         self, article: Article, cleaned: CleanedArticle, terms: Sequence[str] = ()
@@ -264,7 +267,17 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.post_message(self.Focused())
 
     def action_leave(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()  # esc steps back one level: full screen, then the list
+            return
         self.post_message(self.Leave())
+
+    def action_toggle_maximize(self) -> None:
+        """The article alone on the screen, or back beside the list and sidebar."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.maximize(self, container=False)
 
     def action_step(self, delta: int) -> None:
         self.post_message(self.Step(delta))

@@ -16,6 +16,7 @@ PRIORITY = (
     "open",
     "leave",
     "search",
+    "full_screen",
     "toggle_maximize",
     "quit",
     "facets",
