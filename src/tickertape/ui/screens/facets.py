@@ -68,12 +68,12 @@ class FacetsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="facets-dialog"):
             yield Static(
-                Content.styled(
-                    "Facets of the current result — type to narrow · enter: add to the query "
-                    "· esc: close",
-                    "bold",
+                Content.assemble(
+                    ("Facets of the result", "bold"),
+                    ("  type to narrow · enter: add to the query · esc: close", "$text-muted"),
                 ),
                 markup=False,
+                id="facets-title",
             )
             yield Input(placeholder="filter: a ticker, source, label…", id="facets-filter")
             yield OptionList(id="facets-options")
