@@ -42,9 +42,13 @@ async def _open_article(app: TickertapeApp, pilot: Pilot[int], article_id: str) 
     await _settle(
         app,
         pilot,
-        lambda: app.current_article is not None and bool(app.ticker_stats) and not app._building,
+        lambda: (
+            app.reader.current_article is not None
+            and bool(app.reader.ticker_stats)
+            and not app.reader.session.building
+        ),
     )
-    article_list = app.article_list
+    article_list = app.reader.article_list
     for index in range(len(article_list.rowids)):
         row = article_list.row_at(index)
         if row is not None and row.id == article_id:
@@ -54,7 +58,9 @@ async def _open_article(app: TickertapeApp, pilot: Pilot[int], article_id: str) 
     await _settle(
         app,
         pilot,
-        lambda: app.current_article is not None and app.current_article.id == article_id,
+        lambda: (
+            app.reader.current_article is not None and app.reader.current_article.id == article_id
+        ),
     )
 
 
@@ -77,7 +83,12 @@ async def main() -> None:
             app.save_screenshot("reader.svg", str(ASSETS))
             await pilot.press("escape", "slash", *"ticker:NVDA chip*", "enter")
             await _settle(
-                app, pilot, lambda: app.query_text == "ticker:NVDA chip*" and app.header.filtered
+                app,
+                pilot,
+                lambda: (
+                    app.reader.session.query_text == "ticker:NVDA chip*"
+                    and app.reader.header.filtered
+                ),
             )
             app.save_screenshot("search.svg", str(ASSETS))
         app = _app(folder)

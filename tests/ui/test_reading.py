@@ -31,7 +31,7 @@ LONG_ITEM = (
 
 def row_text(app: TickertapeApp, y: int) -> str:
     """The text of the list's line ``y`` as painted."""
-    return "".join(segment.text for segment in app.article_list.render_line(y))
+    return "".join(segment.text for segment in app.reader.article_list.render_line(y))
 
 
 def write_reader_index(folder: Path) -> Path:
@@ -72,7 +72,7 @@ def reader_index(tmp_path: Path) -> Path:
 
 async def _select(app: TickertapeApp, pilot: object, title_start: str) -> None:
     """Move the cursor to the article whose title (or stand-in) starts so."""
-    article_list = app.article_list
+    article_list = app.reader.article_list
     for index in range(len(article_list.rowids)):
         row = article_list.row_at(index)
         if row is not None and (row.title or row.summary or row.link).startswith(title_start):
@@ -81,8 +81,10 @@ async def _select(app: TickertapeApp, pilot: object, title_start: str) -> None:
     await wait_until(
         pilot,  # type: ignore[arg-type]
         lambda: (
-            app.current_article is not None
-            and (app.current_article.title or app.current_article.link).startswith(title_start)
+            app.reader.current_article is not None
+            and (app.reader.current_article.title or app.reader.current_article.link).startswith(
+                title_start
+            )
         ),
     )
 
@@ -94,7 +96,7 @@ async def test_a_summary_that_opens_the_body_is_shown_once(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await _select(app, pilot, "Export licences widened")
-        summary = app.article_view.query_one("#article-summary", Static)
+        summary = app.reader.article_view.query_one("#article-summary", Static)
         assert not summary.display
         assert plain(app, "#article-body").count("Regulators widened the export licences") == 1
         await _select(app, pilot, "Chipmakers rally")  # summary not in the body: shown
@@ -112,7 +114,7 @@ async def test_a_wrapped_list_item_hangs_under_its_text(
         first = next(n for n, line in enumerate(lines) if line.startswith("• Licences"))
         assert lines[first + 1].startswith("  ")  # the second line hangs under the text
         assert lines[first + 1][2] != " "
-        width = app.article_view.query_one("#article-body").content_region.width
+        width = app.reader.article_view.query_one("#article-body").content_region.width
         assert all(len(line) <= width for line in lines)
 
 
@@ -125,10 +127,10 @@ async def test_an_untitled_article_shows_its_first_line_dimmed(
         await _select(app, pilot, "https://news.example/untitled")
         title = plain(app, "#article-title")
         assert title.startswith("SHR 34 CTS VS 1.19 DLRS")
-        visual = app.article_view.query_one("#article-title", Static).visual
+        visual = app.reader.article_view.query_one("#article-title", Static).visual
         assert isinstance(visual, Content)
         assert "bold" not in str(visual.spans)
-        assert "(no title)" not in row_text(app, app.article_list.cursor)
+        assert "(no title)" not in row_text(app, app.reader.article_list.cursor)
 
 
 async def test_at_80_columns_the_list_keeps_tickers_and_sources_lose_www(
@@ -138,12 +140,12 @@ async def test_at_80_columns_the_list_keeps_tickers_and_sources_lose_www(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, app)
         await _select(app, pilot, "Export licences widened")
-        row = row_text(app, app.article_list.cursor)
+        row = row_text(app, app.reader.article_list.cursor)
         assert "wire.ex" in row
         assert "www." not in row
         assert "Export licences widened" in row
         await _select(app, pilot, "Chipmakers rally")
-        assert "NVDA.O…" in row_text(app, app.article_list.cursor)  # the first code, whole
+        assert "NVDA.O…" in row_text(app, app.reader.article_list.cursor)  # the first code, whole
         header = "".join(segment.text for segment in app.query_one(ListHeader).render_line(0))
         assert "Tickers" in header
 
@@ -166,7 +168,7 @@ async def test_the_sidebar_starts_with_sentiment_and_tickers(
     app = make_app(index)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, app)
-        await wait_until(pilot, lambda: bool(app.ticker_stats))
+        await wait_until(pilot, lambda: bool(app.reader.ticker_stats))
         text = plain(app.query_one(Sidebar), "#sidebar-body")
         order = [text.index(title) for title in ("SENTIMENT", "TICKERS", "SOURCE", "PUBLISHED")]
         assert order == sorted(order)
@@ -233,7 +235,7 @@ async def test_facets_come_in_sections_and_narrow_as_you_type(
         await wait_until(pilot, lambda: options.option_count == 2)
         assert "AMZN.O" in str(options.get_option_at_index(1).prompt)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.query_text == "ticker:AMZN.O")
+        await wait_until(pilot, lambda: app.reader.session.query_text == "ticker:AMZN.O")
 
 
 def test_warnings_are_grouped_by_kind_with_skipped_files_first() -> None:
@@ -258,14 +260,15 @@ async def test_enter_on_a_warning_opens_its_article(make_app: AppFactory, index:
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await wait_until(pilot, lambda: app.header.warnings == 1)
+        await wait_until(pilot, lambda: app.reader.header.warnings == 1)
         await pilot.press("w")
         await wait_until(pilot, lambda: isinstance(app.screen, WarningsScreen))
         await pilot.press("down", "enter")
         await wait_until(
             pilot,
             lambda: (
-                app.current_article is not None and app.current_article.title == "Odd confidence"
+                app.reader.current_article is not None
+                and app.reader.current_article.title == "Odd confidence"
             ),
         )
 
@@ -277,25 +280,25 @@ async def test_z_gives_the_article_the_whole_screen_and_brackets_still_step(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("z")
-        await wait_until(pilot, lambda: app.screen.maximized is app.article_view)
-        assert app.focused is app.article_view
-        assert not app.article_list.region.size.area  # the list is off the screen
+        await wait_until(pilot, lambda: app.reader.maximized is app.reader.article_view)
+        assert app.focused is app.reader.article_view
+        assert not app.reader.article_list.region.size.area  # the list is off the screen
         await pilot.press("right_square_bracket")
         await wait_until(
             pilot,
             lambda: (
-                app.current_article is not None
-                and app.current_article.title.startswith("Cloud unit shows")
+                app.reader.current_article is not None
+                and app.reader.current_article.title.startswith("Cloud unit shows")
             ),
         )
-        assert app.screen.maximized is app.article_view
+        assert app.reader.maximized is app.reader.article_view
         await pilot.press("z")
-        assert app.screen.maximized is None
+        assert app.reader.maximized is None
         await pilot.press("z", "escape")  # esc steps back: first the full screen
-        assert app.screen.maximized is None
-        assert app.focused is app.article_view
+        assert app.reader.maximized is None
+        assert app.focused is app.reader.article_view
         await pilot.press("escape")
-        assert app.focused is app.article_list
+        assert app.focused is app.reader.article_list
 
 
 async def test_the_palette_names_keys_as_they_are_typed(make_app: AppFactory, index: Path) -> None:
@@ -341,15 +344,23 @@ async def test_the_selected_article_stays_while_a_first_build_fills_the_list(
         (root / f"f{n:05}.txt").write_text(filler.replace("{n}", str(n)), encoding="utf-8")
     app = make_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: len(app.article_list.rowids) > 2, timeout=120)
+        await wait_until(pilot, lambda: len(app.reader.article_list.rowids) > 2, timeout=120)
         await pilot.press("j")
-        chosen = app.article_list.current_row()
+        chosen = app.reader.article_list.current_row()
         assert chosen is not None
-        await wait_until(pilot, lambda: not app._building and app.header.status == "", timeout=120)
+        await wait_until(
+            pilot,
+            lambda: not app.reader.session.building and app.reader.header.status == "",
+            timeout=120,
+        )
         await pilot.pause(0.2)
-        row = app.article_list.current_row()
+        row = app.reader.article_list.current_row()
         assert row is not None
         assert row.id == chosen.id
         await wait_until(
-            pilot, lambda: app.current_article is not None and app.current_article.id == chosen.id
+            pilot,
+            lambda: (
+                app.reader.current_article is not None
+                and app.reader.current_article.id == chosen.id
+            ),
         )
