@@ -38,7 +38,7 @@ def hint_lines(hints: Sequence[Hint]) -> list[str]:
 
 def no_match(query: str, hints: Sequence[Hint], *, unread_only: bool) -> EmptyState:
     """Nothing matches the query (and, with ``u``, nothing unread does)."""
-    keys: list[tuple[str, str]] = [("/", "edit the query"), ("ctrl+u", "clear it (in the bar)")]
+    keys: list[tuple[str, str]] = [("/", "edit the query"), ("ctrl+u", "clear it")]
     if unread_only:
         keys.insert(0, ("u", "show read articles too"))
     keys += [("1…9", "apply a saved view"), ("?", "every key")]
