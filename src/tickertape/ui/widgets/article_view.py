@@ -48,16 +48,17 @@ def published_line(article: Article) -> Content:
 
 def span_content(span: Span) -> Content:
     """One inline span as Content; tickers and links get their meta and style."""
+    # Colours stay theme variables (strings, resolved when painted, so a theme change
+    # recolours them); the click meta rides on a span of its own.
     text = span.text
     if span.kind == "ticker" and span.ticker:
-        style = Style.parse(TICKER_STYLE) + Style.from_meta({"ticker": span.ticker})
-        return Content.styled(text, style)
+        meta = Style.from_meta({"ticker": span.ticker})
+        return Content.styled(text, TICKER_STYLE).stylize(meta)
     if span.kind == "link" and span.link_number is not None:
         meta = Style.from_meta({"link": span.link_number})
         return Content.assemble(
-            Content.styled(text, Style.parse(LINK_STYLE) + meta),
-            Content.styled(f" [{span.link_number}]", Style.parse(NUMBER_STYLE) + meta),
-        )
+            Content.styled(text, LINK_STYLE), Content.styled(f" [{span.link_number}]", NUMBER_STYLE)
+        ).stylize(meta)
     if span.kind == "emphasis":
         return Content.styled(text, "italic")
     if span.kind == "strong":
