@@ -326,6 +326,13 @@ def test_paragraphs_inside_closed_or_empty_items_stay_in_them() -> None:
             False,
         ),
         ("Oil", "<p>Brent Oil rose.</p>", False),
+        # a feed's summary: the lead paragraph with its ticker mentions taken out
+        (
+            "Amazon.com's cloud unit showed servers that will challenge Nvidia , with Apple.",
+            '<p>Amazon.com\'s <a href="https://www.reuters.com/markets/companies/AMZN.O">(AMZN.O)</a>'
+            " cloud unit showed servers that will challenge Nvidia ( NVDA.O), with Apple.</p>",
+            True,
+        ),
         ("", "<p>Anything.</p>", False),
     ],
 )

@@ -695,6 +695,8 @@ def _text_parser() -> tuple[Any, _TextCollector]:
 
 
 _MORE_MARKER = re.compile(r"\[\+\d+ chars\]")
+_CODE_IN_PARENS = re.compile(r"\(\s*(?:[A-Z]+:\s*)?[A-Z][A-Z0-9]{0,7}(?:\.[A-Z]{1,3})?\s*\)")
+"""A ticker mention as a lead paragraph writes it, ``( NVDA.O)``, ``(NYSE: GS)``."""
 _DATELINE = re.compile(r"[^\n]{1,80}?\s?(?:-|--|–|—)\s")
 SUMMARY_LEAD = 40
 """How many letters of a dateline (``WASHINGTON, March 5 -``) may come before the
@@ -712,16 +714,22 @@ def repeats_summary(summary: str, blocks: list[Block]) -> bool:
     """Whether the body begins with the summary, so showing both says it twice.
 
     News APIs and feeds often take the summary from the lead paragraph (or a list of
-    headlines); Reuters puts a dateline before it. Text is compared by its letters
-    and digits only; a summary cut off with ``…`` matches the start of the longer text.
+    headlines), some with the ticker mentions taken out; Reuters puts a dateline before
+    it. Text is compared by its letters and digits only; a summary cut off with ``…``
+    matches the start of the longer text.
     """
     wanted = _letters(summary.strip().removesuffix("…").removesuffix("..."))
     if not wanted:
         return False
+    return any(_begins_with(wanted, blocks, keep_tickers=keep) for keep in (True, False))
+
+
+def _begins_with(wanted: str, blocks: list[Block], *, keep_tickers: bool) -> bool:
     parts: list[str] = []
     size = 0
     for block in blocks:
-        text = _letters(block.text)
+        raw = "".join(span.text for span in block.spans if keep_tickers or span.kind != "ticker")
+        text = _letters(raw if keep_tickers else _CODE_IN_PARENS.sub("", raw))
         parts.append(text)
         size += len(text)
         if size >= len(wanted) + SUMMARY_LEAD:
