@@ -51,8 +51,8 @@ def _compiled(query: str) -> CompiledQuery:
 def test_an_unknown_sentiment_lists_the_labels_of_this_index(cache: IndexCache) -> None:
     [hint] = hints(cache, "sentiment:bearish")
     assert "bearish" in hint.text
-    assert dict(hint.suggestions) == {
-        "sentiment:positive": 1,
+    assert dict(hint.suggestions) == {  # the directions, then the labels as written
+        "sentiment:positive": 2,
         "sentiment:negative": 1,
         "sentiment:somewhat-bullish": 1,
     }

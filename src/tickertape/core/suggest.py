@@ -97,7 +97,12 @@ def _field_hint(index: Index, field: Field, now: datetime) -> Hint:
     name, value = field.name, field.value
     if name == "ticker":
         return _ticker_hint(index, value)
-    if name in ("sentiment", "source", "lang"):
+    if name == "sentiment":  # the directions, then the labels as written
+        found: dict[str, tuple[str, int]] = {}
+        for label, count in (*index.values("sentiment"), *index.values("label")):
+            found.setdefault(label.lower(), (label, count))
+        return _value_hint(name, value, list(found.values()))
+    if name in ("source", "lang"):
         column = "language" if name == "lang" else name
         return _value_hint(name, value, index.values(column, VALUES_LIMIT))
     if name in ("after", "before"):

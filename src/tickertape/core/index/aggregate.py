@@ -67,7 +67,10 @@ def stats(
     }
 
 
-VALUE_COLUMNS: Final = {"sentiment": "a.sentiment", "source": "a.source", "language": "a.language"}
+VALUE_COLUMNS: Final = {
+    "sentiment": "a.sentiment", "label": "a.label", "source": "a.source",
+    "language": "a.language",
+}  # fmt: skip
 
 
 def values(conn: sqlite3.Connection, field: str, limit: int | None) -> tuple[tuple[str, int], ...]:

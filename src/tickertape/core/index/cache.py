@@ -335,7 +335,8 @@ class IndexCache:
             return aggregate.facets(self._conn, query, limit)
 
     def values(self, field: str, limit: int | None = 50) -> tuple[tuple[str, int], ...]:
-        """What ``sentiment``, ``source`` or ``language`` holds across the index, with
+        """What ``sentiment`` (the direction), ``label`` (the sentiment label as written),
+        ``source`` or ``language`` holds across the index, with
         counts, most frequent first: what a query that found nothing could ask for."""
         with self._snapshot():
             return aggregate.values(self._conn, field, limit)
