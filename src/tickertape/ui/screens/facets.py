@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tickertape.ui.matching import fold
+from tickertape.core.folding import fold_text
 
 # Facet group -> the query field that selects it.
 FIELDS = {"tickers": "ticker", "sources": "source", "sentiments": "sentiment", "languages": "lang"}
@@ -98,13 +98,11 @@ class FacetsScreen(ModalScreen[str | None]):
 
     def _fill(self, text: str) -> None:
         """Every section, each narrowed to the values containing ``text``."""
-        wanted = fold(text.strip()).casefold()
+        wanted = fold_text(text.strip())
         options: list[Option | None] = []
         self._terms = {}
         for group, values in self._groups:
-            shown = [
-                (v, n) for v, n in values if not wanted or wanted in fold(v or "(none)").casefold()
-            ]
+            shown = [(v, n) for v, n in values if not wanted or wanted in fold_text(v or "(none)")]
             if not shown:
                 continue
             if options:
