@@ -32,12 +32,15 @@ if TYPE_CHECKING:
     from tickertape.core.article import Article, Problem
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
+    from tickertape.core.suggest import Hint
 
 T = TypeVar("T")
 
 SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence", "score")
 FIRST_SCREEN: Final = 200
 """Rows sent ahead of the whole result on the first search, so the list paints at once."""
+FACET_VALUES: Final = 1000
+"""Values per facet: the facets dialog narrows them as the user types."""
 UNREAD: Final = "is:unread"
 
 
@@ -60,6 +63,8 @@ class SearchResult:
     terms: tuple[str, ...]
     total: int
     partial: bool = False
+    keep: int | None = None
+    """The rowid the article selected at the request has now (a first build renumbers)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,6 +94,7 @@ class _Request:
     sort: str
     reverse: bool
     first_screen: bool
+    keep_id: str | None = None
 
 
 class ReaderSession:
@@ -354,17 +360,21 @@ class ReaderSession:
 
     # -- searching: the newest request wins ----------------------------------------
 
-    def request_search(self, *, first_screen: bool = False) -> tuple[int, bool]:
+    def request_search(
+        self, *, first_screen: bool = False, keep_id: str | None = None
+    ) -> tuple[int, bool]:
         """Ask for a search of the current query and sort; returns its generation and
         whether the caller must start :meth:`serve_searches` (none is running).
 
         Requests made while one runs replace each other; the server takes the newest.
+        The result says which rowid article ``keep_id`` (the selected one) has now.
         """
         with self._lock:
             self._generation += 1
             self._request = _Request(
-                self._generation, self._effective, self.sort_key, self.reverse, first_screen
-            )
+                self._generation, self._effective, self.sort_key, self.reverse, first_screen,
+                keep_id,
+            )  # fmt: skip
             start = not self._serving
             self._serving = True
             return self._generation, start
@@ -419,7 +429,12 @@ class ReaderSession:
         rowids = index.select(compiled, sort=sort, reverse=reverse)
         partial = compiled.has_text and not index.fts_ready()
         total = index.count()
-        results.append(SearchResult(request.generation, rowids, compiled.terms, total, partial))
+        # By id: a first build renumbers every article when it ends.
+        found = index.find(request.keep_id) if request.keep_id else []
+        keep = found[0] if len(found) == 1 else None
+        results.append(
+            SearchResult(request.generation, rowids, compiled.terms, total, partial, keep)
+        )
         return results
 
     # -- rows, articles, flags -----------------------------------------------------
@@ -525,7 +540,20 @@ class ReaderSession:
         """Facets of the current result (blocking)."""
         if self.index is None:
             return None
-        return self.index.facets(compile_query(self._effective))
+        return self.index.facets(compile_query(self._effective), limit=FACET_VALUES)
+
+    def explain_empty(self) -> list[Hint]:
+        """Why the current query finds nothing, and what would (blocking)."""
+        if self.index is None:
+            return []
+        from tickertape.core.suggest import explain_empty
+
+        return explain_empty(self.index, self.effective_query())
+
+    def find_file(self, rel: str) -> int | None:
+        """The first article of the file ``rel`` (a warning's path), if it has one."""
+        rowids = self.index.find_file(rel) if self.index is not None else []
+        return rowids[0] if rowids else None
 
     def unread(self) -> int:
         """How many articles are unread (blocking)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import threading
+import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -129,6 +130,12 @@ _CUT_TAG = re.compile(
     r"""<[A-Za-z][^<>"'\n]*(?:"[^"\n]*"[^<>"'\n]*|'[^'\n]*'[^<>"'\n]*)*+["'][^"'\n]*…[^"'\n]*$""",
     re.MULTILINE,
 )
+_ITEM_START = re.compile(r"<li\b", re.IGNORECASE)
+_LIST_TAG = re.compile(r"<(/?)(ul|ol|menu|li)\b[^<>]*>?", re.IGNORECASE)
+_BLOCK_START = re.compile(
+    r"<(?:p|div|h[1-6]|blockquote|table|pre|section|article|figure)\b", re.IGNORECASE
+)
+_TAG = re.compile(r"<[^<>]*>?")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _NEWLINE_RUN = re.compile(r" *\n[ \n]*")
 _NOT_WORDS = re.compile(r"[\s()\[\],.;:]*")
@@ -564,12 +571,46 @@ def _clean_body(html: str, max_chars: int, known: Collection[str]) -> CleanedArt
     html = _drop_cut_tags(sanitize(html))
     if "<" not in html:  # plain text: nothing to parse
         return _plain_article(html_lib.unescape(html), max_chars, known)
+    html = _close_dangling_item(html)
     if _count_start_tags(html) <= MAX_TAGS:
         for parser in ("lxml", "html.parser"):
             cleaned = _clean_with(parser, html, max_chars, known)
             if cleaned is not None:
                 return cleaned
     return _plain_article(_markup_text(html), max_chars, known)
+
+
+def _close_dangling_item(html: str) -> str:
+    """End a last ``<li>`` that is never closed before the paragraph that follows it.
+
+    News APIs cut a list of headlines short (``<ol><li>…<li>Odesa p…``) and go on with
+    the article's ``<p>``; a parser then puts that paragraph, and every later one,
+    inside the open item. When nothing after the last ``<li>`` closes it (no ``</li>``,
+    ``<li>``, ``</ol>`` or ``</ul>``) and text stands between it and a block, the item
+    and its open lists are closed there.
+    """
+    if _ITEM_START.search(html) is None:
+        return html
+    open_lists: list[str] = []
+    last_item: re.Match[str] | None = None
+    for match in _LIST_TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name == "li":
+            last_item = None if closing else match
+        elif closing:
+            if name in open_lists:
+                del open_lists[len(open_lists) - 1 - open_lists[::-1].index(name) :]
+            last_item = None
+        else:
+            open_lists.append(name)
+            last_item = None
+    if last_item is None:
+        return html
+    block = _BLOCK_START.search(html, last_item.end())
+    if block is None or not _TAG.sub("", html[last_item.end() : block.start()]).strip():
+        return html
+    closing_tags = "</li>" + "".join(f"</{name}>" for name in reversed(open_lists))
+    return html[: block.start()] + closing_tags + html[block.start() :]
 
 
 def _drop_cut_tags(html: str) -> str:
@@ -698,6 +739,55 @@ def _text_parser() -> tuple[Any, _TextCollector]:
         )  # fmt: skip
         cached = _text_parsers.cached = (parser, target)
     return cached
+
+
+_MORE_MARKER = re.compile(r"\[\+\d+ chars\]")
+_CODE_IN_PARENS = re.compile(r"\(\s*(?:[A-Z]+:\s*)?[A-Z][A-Z0-9]{0,7}(?:\.[A-Z]{1,3})?\s*\)")
+"""A ticker mention as a lead paragraph writes it, ``( NVDA.O)``, ``(NYSE: GS)``."""
+_DATELINE = re.compile(r"[^\n]{1,80}?\s?(?:-|--|–|—)\s")
+SUMMARY_LEAD = 40
+"""How many letters of a dateline (``WASHINGTON, March 5 -``) may come before the
+repeated summary at the start of a body."""
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits, case-folded: what stays when quotes, dashes,
+    spacing and entities are written differently in a summary and its body."""
+    text = _MORE_MARKER.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def repeats_summary(summary: str, blocks: list[Block]) -> bool:
+    """Whether the body begins with the summary, so showing both says it twice.
+
+    News APIs and feeds often take the summary from the lead paragraph (or a list of
+    headlines), some with the ticker mentions taken out; Reuters puts a dateline before
+    it. Text is compared by its letters and digits only; a summary cut off with ``…``
+    matches the start of the longer text.
+    """
+    wanted = _letters(summary.strip().removesuffix("…").removesuffix("..."))
+    if not wanted:
+        return False
+    return any(_begins_with(wanted, blocks, keep_tickers=keep) for keep in (True, False))
+
+
+def _begins_with(wanted: str, blocks: list[Block], *, keep_tickers: bool) -> bool:
+    parts: list[str] = []
+    size = 0
+    for block in blocks:
+        raw = "".join(span.text for span in block.spans if keep_tickers or span.kind != "ticker")
+        text = _letters(raw if keep_tickers else _CODE_IN_PARENS.sub("", raw))
+        parts.append(text)
+        size += len(text)
+        if size >= len(wanted) + SUMMARY_LEAD:
+            break
+    position = "".join(parts).find(wanted)
+    if position <= 0 or position > SUMMARY_LEAD:
+        return position == 0
+    # After a dateline ("LOS ANGELES, Feb 26 - Shr 80 cts vs 72 cts"), any summary;
+    # elsewhere only a real sentence, not a word that happens to be near the start.
+    dateline = _DATELINE.match(blocks[0].text)
+    return len(wanted) >= 20 or (dateline is not None and len(_letters(dateline[0])) == position)
 
 
 def blocks_to_plain(cleaned: CleanedArticle) -> str:

@@ -13,6 +13,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
+from tickertape.ui.screens.help import key_label
 from tickertape.ui.widgets.article_list import ArticleList
 from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.query_bar import QueryInput
@@ -65,7 +66,7 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
             action = binding.action
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} (key: {_key(binding, user_keys)})",
+                f"{binding.description} (key: {key_label(_key(binding, user_keys))})",
                 lambda action=action: reader.run_action(action),
             )
     panes: tuple[tuple[str, Callable[[], Widget], Iterable[BindingType]], ...] = (
@@ -76,7 +77,8 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
         for binding in _described(bindings):
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} in the {where} (key: {_key(binding, user_keys)})",
+                f"{binding.description} in the {where} "
+                f"(key: {key_label(_key(binding, user_keys))})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
     for view in reader.session.views():

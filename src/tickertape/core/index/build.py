@@ -103,12 +103,13 @@ class Counts:
 # encoded (JSON, milliseconds, joined tickers), so the writer thread only binds them.
 # (id, path, ordinal, published_ms, source, sentiment, language, confidence, tickers,
 #  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows,
-#  label, label_key, score); a ticker row is (code, base, the record's own score for it,
-#  how it was found).
+#  label, label_key, score, lead); a ticker row is (code, base, the record's own score
+#  for it, how it was found); lead is the body's first line, kept only when there is
+#  no title and no summary.
 ArticleRecord = tuple[
     str, str, int, int | None, str, str, str, float | None, str, int,
     str, str, str, str, str, str, list[tuple[str, str, float | None, str]],
-    str, str, float | None,
+    str, str, float | None, str,
 ]  # fmt: skip
 
 
@@ -130,11 +131,26 @@ def article_record(article: Article) -> ArticleRecord:
             for code in dict.fromkeys(article.tickers)
         ],
         article.sentiment_label, label_key(article.sentiment_label), article.score,
+        "" if article.title or article.summary else lead_line(article.content),
     )  # fmt: skip
 
 
 # A file's identity in ``files``: (size, mtime_ns, digest of its bytes).
 Identity = tuple[int, int, bytes | None]
+
+LEAD_CHARS = 200
+"""How much of an untitled article's first line the list keeps to show for it."""
+
+
+def lead_line(content: str) -> str:
+    """The first line of the body's text: what the list shows for an article with
+    neither title nor summary (737 of Reuters-21578's)."""
+    if not content:
+        return ""
+    from tickertape.core.clean import html_to_text
+
+    text = html_to_text(content[: LEAD_CHARS * 20])
+    return text.split("\n", 1)[0][:LEAD_CHARS]
 
 
 def read_files(
@@ -602,8 +618,8 @@ class Refresher:
             rowid = self._next_rowid
             self._next_rowid += 1
             pending.add(article_id)
-            self._articles.append((rowid, article_id, rel, *record[2:10], claim, *record[17:]))
-            self._details.append((rowid, *record[10:16], now))
+            self._articles.append((rowid, article_id, rel, *record[2:10], claim, *record[17:20]))
+            self._details.append((rowid, *record[10:16], now, record[20]))
             self._tickers.extend((rowid, *ticker) for ticker in record[16])
             self._pending_articles += 1
 
@@ -637,7 +653,7 @@ class Refresher:
             )
             conn.executemany(
                 """INSERT INTO details(rowid, link, title, summary, images, extra, warnings,
-                    added) VALUES (?,?,?,?,?,?,?,?)""",
+                    added, lead) VALUES (?,?,?,?,?,?,?,?,?)""",
                 self._details,
             )
             self._articles.clear()

@@ -317,6 +317,11 @@ class IndexCache:
         with self._reading():
             return select.find(self._conn, id_or_prefix)
 
+    def find_file(self, rel: str) -> list[int]:
+        """Rowids of the articles of the file ``rel`` (a warning's path), in file order."""
+        with self._lock:
+            return select.find_file(self._conn, rel)
+
     # -- rows and articles -------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -399,6 +404,13 @@ class IndexCache:
         """Tickers, sources, sentiments and languages of the result, most frequent first."""
         with self._snapshot():
             return aggregate.facets(self._conn, query, limit)
+
+    def values(self, field: str, limit: int | None = 50) -> tuple[tuple[str, int], ...]:
+        """What ``sentiment`` (the direction), ``label`` (the sentiment label as written),
+        ``source`` or ``language`` holds across the index, with
+        counts, most frequent first: what a query that found nothing could ask for."""
+        with self._snapshot():
+            return aggregate.values(self._conn, field, limit)
 
     def stats(self, query: CompiledQuery | None) -> dict[str, list[tuple[str, int]]]:
         """Counts by source, sentiment, label, language, ticker (top 20) and month."""

@@ -21,7 +21,7 @@ T = TypeVar("T")
 _CHUNK: Final = 500
 _ROW_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, d.link, a.source, d.title, d.summary, a.published, a.language, "
-    "a.sentiment, a.confidence, a.tickers, a.n_warnings, a.score"
+    "a.sentiment, a.confidence, a.tickers, a.n_warnings, a.score, d.lead"
 )
 ARTICLE_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, a.ordinal, d.link, a.source, d.title, d.summary, a.published, "
@@ -49,6 +49,8 @@ class ArticleRow:
     tickers: tuple[str, ...]
     n_warnings: int
     score: float | None = None
+    lead: str = ""
+    """The body's first line, kept only for an article with no title and no summary."""
 
 
 def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:
@@ -128,7 +130,7 @@ def _row_from_record(row: Sequence[Any]) -> ArticleRow:
     """A list row from a ``_ROW_COLUMNS`` record."""
     return ArticleRow(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0, row[13],
+        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0, row[13], row[14] or "",
     )  # fmt: skip
 
 

@@ -27,7 +27,8 @@ from tickertape.core import sqlite
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
 # 5: files.digest (for `index --check`) and sort orders stored with a checksum.
 # 6: the tickers table says how each ticker was found (link, symbol, name, given).
-SCHEMA_VERSION: Final = 6
+# 7: details.lead, the first body line of an article with no title and no summary.
+SCHEMA_VERSION: Final = 7
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -83,7 +84,8 @@ _SCHEMA: Final = (
     """CREATE TABLE details(
         rowid INTEGER PRIMARY KEY,
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
-        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
+        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL,
+        lead TEXT NOT NULL DEFAULT ''
     )""",
     # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL;
     # how: link, symbol, name or given (core.tickers.How); ticker:NVDA finds every kind.

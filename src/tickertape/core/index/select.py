@@ -268,6 +268,12 @@ def store_orders(conn: sqlite3.Connection) -> None:
                     )
 
 
+def find_file(conn: sqlite3.Connection, rel: str) -> list[int]:
+    """Rowids of the articles read from the file ``rel``, in their order in the file."""
+    rows = conn.execute("SELECT rowid FROM articles WHERE rel = ? ORDER BY ordinal", (rel,))
+    return [int(r) for (r,) in rows]
+
+
 def find(conn: sqlite3.Connection, id_or_prefix: str) -> list[int]:
     """Rowids of the article with this id, else of every article whose id starts so."""
     text = id_or_prefix.strip()
