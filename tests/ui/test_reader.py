@@ -18,7 +18,7 @@ from tickertape.ui.screens.help import HelpScreen
 from tickertape.ui.screens.links import LinkListScreen
 from tickertape.ui.screens.warnings import WarningsScreen
 from tickertape.ui.widgets.article_list import ArticleList, ListHeader
-from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.article_view import NAME_STYLE, TICKER_STYLE, ArticleView
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
 
@@ -701,12 +701,22 @@ async def test_tickers_and_company_names_in_title_and_summary_are_marked_and_cli
                     return style
             return None
 
+        def looks(content: Content, word: str) -> set[str]:
+            """The theme-resolved style strings laid over ``word``."""
+            start = content.plain.index(word)
+            return {
+                span.style
+                for span in content.spans
+                if span.start <= start < span.end and isinstance(span.style, str)
+            }
+
         form, name = ticker_style(title, "NASDAQ: NVDA"), ticker_style(title, "Nvidia")
         assert form is not None
         assert name is not None
         assert form.meta["ticker"] == name.meta["ticker"] == "NVDA.O"
-        assert form.bold
-        assert not name.bold  # a name is shown dimmer than a ticker form
+        assert TICKER_STYLE in looks(title, "NASDAQ: NVDA")
+        assert NAME_STYLE in looks(title, "Nvidia")  # a name is shown dimmer than a ticker form
+        assert TICKER_STYLE not in looks(title, "Nvidia")
         goldman = ticker_style(body, "Goldman Sachs")
         assert goldman is not None
         assert goldman.meta["ticker"] == "GS.N"
