@@ -151,7 +151,7 @@ def test_a_jsonl_record_has_exactly_the_documented_keys_and_types(
         assert set(record) == {
             "id", "path", "link", "source", "title", "summary", "published", "language",
             "sentiment", "sentiment_label", "score", "confidence", "tickers", "ticker_matches",
-            "images", "warnings",
+            "images", "warnings", "cluster", "versions",
         }  # fmt: skip
         for key in ("id", "path", "link", "source", "title", "summary", "language"):
             assert isinstance(record[key], str), key

@@ -192,7 +192,13 @@ async def test_mouse_wheel_scrolls_the_list(make_app: AppFactory, tmp_path: Path
     folder = tmp_path / "many"
     folder.mkdir()
     for number in range(120):
-        article = dict(ARTICLES[number % len(ARTICLES)], title=f"Story {number:03d}")
+        # Each its own story (another link and text), so that the list has 120 rows.
+        article = dict(
+            ARTICLES[number % len(ARTICLES)],
+            title=f"Story {number:03d}",
+            link=f"https://news.example/{number}",
+            content=f"<p>Report {number} counts {number * 7919} of {number * 31} items</p>",
+        )
         (folder / f"{number:03d}_{number:016x}.txt").write_text(article_text(article))
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -586,7 +592,13 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
     async with first.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, first)
         assert first.reader.header.new == 0
-    article = dict(ARTICLES[0], title="A fresh story", publishDate="2024-12-06T08:00:00Z")
+    article = dict(
+        ARTICLES[0],
+        title="A fresh story",
+        publishDate="2024-12-06T08:00:00Z",
+        link="https://news.example/fresh",  # its own story, not a version of the first
+        content="<p>Ports reopened on Friday after the storm passed the coast.</p>",
+    )
     (index / "008_0000000000000008.txt").write_text(article_text(article))
     again = make_app(index)
     async with again.run_test(size=(120, 40)) as pilot:

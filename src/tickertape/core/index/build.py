@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
+from tickertape.core import stories
 from tickertape.core.article import Article, Problem
 from tickertape.core.folding import fold_text
 from tickertape.core.index.schema import (
@@ -177,10 +178,11 @@ def file_digests(items: Sequence[tuple[str, str]]) -> list[tuple[str, bytes | No
 
 
 def extract_texts(
-    items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]],
-) -> list[tuple[int, str]]:
-    """Body text for the full-text index: (rowid, text) for each (rowid, ordinal) asked
-    of each (path, rel) file; an article no longer in its file gets no body.
+    items: Sequence[tuple[str, str, Sequence[tuple[int, int, str]]]],
+) -> list[tuple[int, str, bytes | None]]:
+    """Body text for the full-text index: (rowid, text, story signature) for each
+    (rowid, ordinal, title) asked of each (path, rel) file; an article no longer in its
+    file gets no body.
 
     An article file holds one article (ordinal 0) and only its ``content`` field is
     read again (:func:`article_content`): the first pass already parsed the rest.
@@ -189,21 +191,22 @@ def extract_texts(
     from tickertape.core.clean import html_to_text
     from tickertape.core.formats import is_record_file
     from tickertape.core.loader import read_entry
+    from tickertape.core.stories import signature
 
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, bytes | None]] = []
     for path, rel, wanted in items:
         if not is_record_file(rel):
             body = _article_file_body(path, rel)
-            for rowid, ordinal in wanted:
+            for rowid, ordinal, title in wanted:
                 text = html_to_text(body) if body and ordinal == 0 else ""
-                out.append((rowid, fold_text(text)))
+                out.append((rowid, fold_text(text), signature(title, text)))
             continue
         result = read_entry(FileEntry(Path(path), rel, 0, 0))
         by_ordinal = {article.ordinal: article for article in result.articles}
-        for rowid, ordinal in wanted:
+        for rowid, ordinal, title in wanted:
             article = by_ordinal.get(ordinal)
             text = html_to_text(article.content) if article and article.content else ""
-            out.append((rowid, fold_text(text)))
+            out.append((rowid, fold_text(text), signature(title, text)))
     return out
 
 
@@ -479,6 +482,7 @@ class Refresher:
         ).fetchall()
         if rows:
             rowids = [(rowid,) for rowid, _ in rows]
+            stories.forget(conn, [rowid for rowid, _ in rows])
             conn.executemany("DELETE FROM tickers WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM details WHERE rowid = ?", rowids)
@@ -784,7 +788,7 @@ class Refresher:
         # A batch is committed, with its ``fts_upto``, once all its rows are in.
         batches: deque[_FtsBatch] = deque()
 
-        def tasks() -> Iterator[Sequence[tuple[str, str, list[tuple[int, int]]]]]:
+        def tasks() -> Iterator[Sequence[tuple[str, str, list[tuple[int, int, str]]]]]:
             after = upto
             while True:
                 rows = conn.execute(
@@ -796,9 +800,9 @@ class Refresher:
                 if not rows:
                     return
                 after = rows[-1][0]
-                by_rel: dict[str, list[tuple[int, int]]] = {}
-                for rowid, rel, ordinal, _, _ in rows:
-                    by_rel.setdefault(rel, []).append((rowid, ordinal))
+                by_rel: dict[str, list[tuple[int, int, str]]] = {}
+                for rowid, rel, ordinal, title, _ in rows:
+                    by_rel.setdefault(rel, []).append((rowid, ordinal, title))
                 jobs = [(self.file_path(rel), rel, wanted) for rel, wanted in by_rel.items()]
                 chunks = list(_chunks(jobs, _TASK_FILES))
                 fields = {rowid: (title, summary) for rowid, _, _, title, summary in rows}
@@ -817,9 +821,10 @@ class Refresher:
                     "INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                     [
                         (rowid, *(fold_text(value or "") for value in fields[rowid]), text)
-                        for rowid, text in result
+                        for rowid, text, _ in result
                     ],
                 )
+                stories.add(conn, [(rowid, sig) for rowid, _, sig in result])
                 batch.chunks -= 1
                 if batch.chunks:
                     continue
@@ -843,6 +848,7 @@ class Refresher:
         conn = self.conn
         self.begin()
         conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+        stories.reset(conn)
         set_meta(conn, "fts_upto", 0)
         set_meta(conn, "fts_stale", 0)
         self._renumber()

@@ -31,12 +31,13 @@ import sqlite3
 import tempfile
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tickertape.core import sqlite
+from tickertape.core import sqlite, stories
 from tickertape.core.article import Article, Problem
 from tickertape.core.index import aggregate, articles, build, rows, select
 from tickertape.core.index.aggregate import Facets
@@ -76,6 +77,7 @@ class IndexCache:
         self._rows_lock = threading.Lock()
         self._temp_dir = temp_dir
         self._derived = Derived()
+        self._followers: tuple[int, array[int]] = (-2, array("q"))
         self._root_text = str(root.expanduser().resolve())
         self._state_path: Path | None = None
 
@@ -416,6 +418,30 @@ class IndexCache:
         """Counts by source, sentiment, label, language, ticker (top 20) and month."""
         with self._snapshot():
             return aggregate.stats(self._conn, query)
+
+    # -- stories ---------------------------------------------------------------------
+
+    def collapse(self, rowids: Sequence[int]) -> Sequence[int]:
+        """``rowids`` without the versions that are not their cluster's lead."""
+        with self._snapshot() as derived:
+            if self._followers[0] != derived.generation:
+                self._followers = (derived.generation, stories.followers(self._conn))
+        return select.without(rowids, self._followers[1])
+
+    def clusters(self, rowids: Sequence[int]) -> dict[int, tuple[int, str, int, int]]:
+        """rowid -> (lead rowid, lead id, versions, sources) for those in a cluster."""
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return stories.cluster_info(conn, rowids)
+
+    def cluster(self, rowid: int) -> list[int]:
+        """Every version of the article's story, the lead first, then by date."""
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return stories.cluster_of(conn, rowid)
+
+    def story_stats(self, top: int = 5) -> stories.StoryStats:
+        """How many stories the index holds and its largest clusters."""
+        with self._snapshot():
+            return stories.story_stats(self._conn, top)
 
 
 def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.Connection:

@@ -51,6 +51,10 @@ class ArticleRow:
     score: float | None = None
     lead: str = ""
     """The body's first line, kept only for an article with no title and no summary."""
+    versions: int = 1
+    """Versions of the article's story (set by the reader's session when collapsed)."""
+    sources: int = 1
+    """Distinct sources among those versions."""
 
 
 def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:

@@ -22,13 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from tickertape.core import sqlite
+from tickertape.core import sqlite, stories
 
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
 # 5: files.digest (for `index --check`) and sort orders stored with a checksum.
 # 6: the tickers table says how each ticker was found (link, symbol, name, given).
 # 7: details.lead, the first body line of an article with no title and no summary.
-SCHEMA_VERSION: Final = 7
+# 8: story clusters (core/stories.py): signatures, band keys and members.
+SCHEMA_VERSION: Final = 8
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -100,10 +101,11 @@ _SCHEMA: Final = (
         rel TEXT NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL
     )""",
     "CREATE TABLE orders(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL)",
+    *stories.SCHEMA,
 )
 _TABLES: Final = frozenset(
     {"meta", "files", "articles", "details", "tickers", "fts", "problems", "orders"}
-)
+) | stories.TABLES
 
 # Natural order of each sort key as SQL terms (expression, descending?), ties by date
 # (newest first) then id. NULLs sort lowest in SQLite, so "DESC" puts them last.

@@ -96,6 +96,8 @@ class ReaderScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", show=False, id="app.read"),
         Binding("asterisk", "toggle_star", "Star", id="app.star"),
         Binding("u", "unread_only", "Unread only", show=False, id="app.unread"),
+        Binding("c", "toggle_stories", "Stories/all", show=False, id="app.stories"),
+        Binding("v", "story", "Versions", show=False, id="app.story"),
         Binding("ctrl+s", "save_view", "Save view", show=False, id="app.save_view"),
         *(
             Binding(str(n), f"apply_view({n})", f"View {n}", show=False, id=f"app.view{n}")
@@ -373,6 +375,7 @@ class ReaderScreen(Screen[None]):
                 self.article_view.show_article(
                     self.current_article, self.current_cleaned, self.terms
                 )
+        self.header.stories = result.stories
         self._show_counts(result.total, len(result.rowids), partial=result.partial)
         if not result.rowids:
             self._show_empty()
@@ -574,7 +577,9 @@ class ReaderScreen(Screen[None]):
     def _mark_current_read(self) -> None:
         """Opening an article marks it read; merely moving over it does not."""
         article = self.current_article
-        if article is not None and self.session.mark_read_later(article.id):
+        if article is not None and self.session.mark_read_later(
+            article.id, self.article_list.current_rowid
+        ):
             self.article_list.invalidate_rows()
 
     @on(ArticleView.Leave)
@@ -715,6 +720,28 @@ class ReaderScreen(Screen[None]):
             markup=False,
         )
         self._search()
+
+    def action_toggle_stories(self) -> None:
+        collapsed = self.session.toggle_collapsed()
+        self.notify(
+            "One row a story" if collapsed else "Every version of every story",
+            timeout=1.5,
+            markup=False,
+        )
+        self._search()
+
+    def action_story(self) -> None:
+        rowid = self.article_list.current_rowid
+        if rowid is not None:
+            self._show_story(rowid)
+
+    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
+    def _show_story(self, rowid: int) -> None:
+        from tickertape.ui.screens.cluster import ClusterScreen
+
+        versions = self.session.story(rowid)
+        if versions:
+            self.app.call_from_thread(self.app.push_screen, ClusterScreen(versions))
 
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
     def _count_unread(self) -> None:

@@ -288,6 +288,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--tickers",
         "article-list--unread",
         "article-list--unread-title",
+        "article-list--story",
         "article-list--starred",
         "article-list--match",
         "article-list--untitled",
@@ -313,6 +314,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--unread { color: $text-primary; }
     ArticleList > .article-list--unread-title { text-style: bold; }
     ArticleList > .article-list--starred { color: $text-warning; }
+    ArticleList > .article-list--story { color: $text-accent; }
     ArticleList > .article-list--match { text-style: bold reverse; }
     ArticleList > .article-list--untitled { color: $foreground-muted; text-style: italic; }
     ArticleList > .article-list--empty { text-style: bold; }
@@ -627,6 +629,13 @@ class ArticleList(ScrollView, can_focus=True):
         if not row.title:
             return [Segment(_fit(untitled_label(row), width), style("untitled"))]
         title_style = base if read else style("unread-title", glyph=True)
+        if row.versions > 1:  # a story: +N more versions, from S sources
+            marker = f"+{row.versions - 1}·{row.sources} "
+            rest = max(width - len(marker), 0)
+            return [
+                Segment(marker[:width], style("story", glyph=True)),
+                *self._highlighted(_fit(row.title, rest), title_style),
+            ]
         return self._highlighted(_fit(row.title, width), title_style)
 
     def _highlighted(self, text: str, style: Style) -> list[Segment]:
