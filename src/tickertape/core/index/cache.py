@@ -34,17 +34,19 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tickertape.core import sqlite, stories
 from tickertape.core.article import Article, Problem
-from tickertape.core.index import aggregate, articles, build, rows, select
+from tickertape.core.index import aggregate, articles, build, rows, select, ticker_stats
 from tickertape.core.index.aggregate import Facets
 from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
 from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
+from tickertape.core.index.ticker_stats import Period, TickerSummary
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
@@ -442,6 +444,45 @@ class IndexCache:
         """How many stories the index holds and its largest clusters."""
         with self._snapshot():
             return stories.story_stats(self._conn, top)
+
+    # -- the ticker desk (see ticker_stats) -----------------------------------------------
+
+    def ticker_summaries(
+        self, query: CompiledQuery | None, since: datetime | None = None
+    ) -> list[TickerSummary]:
+        """Every ticker of what ``query`` selects (published since ``since``)."""
+        with self._snapshot():
+            return ticker_stats.summaries(self._conn, query, since)
+
+    def ticker_trend(
+        self, code: str, query: CompiledQuery | None, by: str, first: date, last: date
+    ) -> list[Period]:
+        """The ticker's articles and mean sentiment per period, zeros included."""
+        with self._snapshot():
+            return ticker_stats.trend(self._conn, code, query, by, first, last)
+
+    def ticker_co_mentions(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        with self._snapshot():
+            return ticker_stats.co_mentions(self._conn, code, query, limit)
+
+    def ticker_sources(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        with self._snapshot():
+            return ticker_stats.by_source(self._conn, code, query, limit)
+
+    def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]:
+        with self._snapshot():
+            return ticker_stats.by_direction(self._conn, code, query)
+
+    def date_range(
+        self, query: CompiledQuery | None = None
+    ) -> tuple[datetime | None, datetime | None]:
+        """First and last publication dates of what ``query`` selects."""
+        with self._snapshot():
+            return ticker_stats.date_range(self._conn, query)
 
 
 def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.Connection:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from tickertape.core.index.aggregate import Facets
     from tickertape.core.index.build import RefreshProgress, RefreshStats
     from tickertape.core.index.rows import ArticleRow
+    from tickertape.core.index.ticker_stats import Period, TickerSummary
     from tickertape.core.query import CompiledQuery
     from tickertape.core.stories import StoryStats
 
@@ -73,3 +75,20 @@ class Index(Protocol):
     def clusters(self, rowids: Sequence[int]) -> dict[int, tuple[int, str, int, int]]: ...
     def cluster(self, rowid: int) -> list[int]: ...
     def story_stats(self, top: int = 5) -> StoryStats: ...
+    # The ticker desk (see ticker_stats).
+    def ticker_summaries(
+        self, query: CompiledQuery | None, since: datetime | None = None
+    ) -> list[TickerSummary]: ...
+    def ticker_trend(
+        self, code: str, query: CompiledQuery | None, by: str, first: date, last: date
+    ) -> list[Period]: ...
+    def ticker_co_mentions(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]: ...
+    def ticker_sources(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]: ...
+    def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]: ...
+    def date_range(
+        self, query: CompiledQuery | None = None
+    ) -> tuple[datetime | None, datetime | None]: ...
