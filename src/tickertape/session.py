@@ -618,6 +618,20 @@ class ReaderSession:
     def view_on(self, slot: int) -> SavedView | None:
         return next((view for view in self.views() if view.slot == slot), None)
 
+    # -- the watchlist ----------------------------------------------------------------
+
+    @property
+    def previous_run(self) -> float | None:
+        """When this index was opened before this run (unix seconds), if ever."""
+        return self._previous_run
+
+    def watchlist(self) -> list[str]:
+        return self.state.watchlist() if self.state is not None else []
+
+    def toggle_watch(self, code: str) -> bool | None:
+        """Watch ``code`` or stop; whether it is watched now (None without a state store)."""
+        return self.state.toggle_watch(code) if self.state is not None else None
+
     # -- aggregates -------------------------------------------------------------------
 
     def facets(self) -> Facets | None:

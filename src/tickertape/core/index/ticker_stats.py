@@ -72,6 +72,8 @@ class Period:
     negative: int
     neutral: int
     mean: float | None
+    scored: int = 0
+    """How many of the articles have a sentiment (the mean is over these)."""
 
 
 def ticker_column(code: str) -> str:
@@ -159,17 +161,19 @@ def trend(
     end = datetime.combine(next_period(period_start(last, by), by), datetime.min.time(), UTC)
     where, params = _where(query, start)
     sql = (
-        f"SELECT {_BUCKET_SQL[by]}, {_COUNTS_SQL} FROM {_one_ticker(code)} "
+        f"SELECT {_BUCKET_SQL[by]}, {_COUNTS_SQL}, count({_SCORE_SQL}) FROM {_one_ticker(code)} "
         f"WHERE {where} AND a.published < ? GROUP BY 1"
     )
     found = {
-        str(key): (int(n), int(pos or 0), int(neg or 0), int(neu or 0), mean)
-        for key, n, pos, neg, neu, mean in conn.execute(sql, (code, *params, published_ms(end)))
+        str(key): (int(n), int(pos or 0), int(neg or 0), int(neu or 0), mean, int(scored))
+        for key, n, pos, neg, neu, mean, scored in conn.execute(
+            sql, (code, *params, published_ms(end))
+        )
     }
     periods: list[Period] = []
     for day in period_starts(first, last, by):
-        n, pos, neg, neu, mean = found.get(day.isoformat(), (0, 0, 0, 0, None))
-        periods.append(Period(day, n, pos, neg, neu, None if mean is None else float(mean)))
+        n, pos, neg, neu, mean, scored = found.get(day.isoformat(), (0, 0, 0, 0, None, 0))
+        periods.append(Period(day, n, pos, neg, neu, None if mean is None else float(mean), scored))
     return periods
 
 
@@ -217,3 +221,11 @@ def known_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> list[str]:
             f"SELECT 1 FROM tickers AS t WHERE {ticker_column(code)} = ? LIMIT 1", (code,)
         ).fetchone()
     ]  # fmt: skip
+
+
+def pooled_mean(periods: Sequence[Period]) -> float | None:
+    """The mean sentiment over several periods (weighted by their scored articles)."""
+    scored = sum(p.scored for p in periods)
+    if not scored:
+        return None
+    return sum((p.mean or 0.0) * p.scored for p in periods) / scored

@@ -7,7 +7,7 @@ among thousands without scrolling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -58,12 +58,16 @@ class FacetsScreen(ModalScreen[str | None]):
         Binding("escape", "close", "Close", id="facets.close"),
         Binding("down", "move(1)", "Next value", show=False, id="facets.down"),
         Binding("up", "move(-1)", "Previous value", show=False, id="facets.up"),
+        # Priority: the filter has the focus, and no ticker has a "+" in it.
+        Binding("plus", "watch", "Watch ticker", priority=True, id="facets.watch"),
     ]
 
-    def __init__(self, groups: FacetGroups) -> None:
+    def __init__(self, groups: FacetGroups, on_watch: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self._groups = ordered(groups)
         self._terms: dict[str, str] = {}
+        self._tickers: dict[str, str] = {}  # option id -> code, for "+"
+        self._on_watch = on_watch
 
     def compose(self) -> ComposeResult:
         with Vertical(id="facets-dialog"):
@@ -101,6 +105,7 @@ class FacetsScreen(ModalScreen[str | None]):
         wanted = fold_text(text.strip())
         options: list[Option | None] = []
         self._terms = {}
+        self._tickers = {}
         for group, values in self._groups:
             shown = [(v, n) for v, n in values if not wanted or wanted in fold_text(v or "(none)")]
             if not shown:
@@ -124,6 +129,8 @@ class FacetsScreen(ModalScreen[str | None]):
             for value, number in shown:
                 key = f"{group}:{len(self._terms)}"
                 self._terms[key] = facet_term(group, value)
+                if group == "tickers":
+                    self._tickers[key] = value
                 style = "bold $text-accent" if group == "tickers" else ""
                 prompt = Content.assemble(
                     (f"{number:>9,}  ", "$text-muted"), (value or "(none)", style)
@@ -156,6 +163,15 @@ class FacetsScreen(ModalScreen[str | None]):
             options.action_cursor_down()
         else:
             options.action_cursor_up()
+
+    def action_watch(self) -> None:
+        """``+`` on a ticker: watch it (or stop), and stay in the facets."""
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None or self._on_watch is None:
+            return
+        option_id = option_list.get_option_at_index(option_list.highlighted).id
+        if option_id in self._tickers:
+            self._on_watch(self._tickers[option_id])
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -93,6 +93,9 @@ class ReaderScreen(Screen[None]):
         Binding("r", "reverse", "Reverse", show=False, id="app.reverse"),
         Binding("R", "sort_relevance", "Sort by relevance", show=False, id="app.relevance"),
         Binding("t", "facets", "Facets", id="app.facets"),
+        Binding("T", "ticker_desk", "Ticker desk", id="app.ticker_desk"),
+        Binding("W", "watchlist", "Watchlist", id="app.watchlist"),
+        Binding("plus", "watch", "Watch ticker", show=False, id="app.watch"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="app.read"),
         Binding("asterisk", "toggle_star", "Star", id="app.star"),
         Binding("u", "unread_only", "Unread only", show=False, id="app.unread"),
@@ -801,12 +804,82 @@ class ReaderScreen(Screen[None]):
         ]
         from tickertape.ui.screens.facets import FacetsScreen
 
-        self.app.call_from_thread(self.app.push_screen, FacetsScreen(groups), self._facet_chosen)
+        screen = FacetsScreen(groups, on_watch=self.toggle_watch)
+        self.app.call_from_thread(self.app.push_screen, screen, self._facet_chosen)
 
     def _facet_chosen(self, term: str | None) -> None:
         if term:
             self.set_query(self.session.narrowed_by(term))
             self.article_list.focus()
+
+    # -- the ticker desk and the watchlist (see screens/ticker_desk, screens/watchlist) --
+
+    def _article_tickers(self) -> list[str]:
+        """The tickers of the article being read, else of the row under the cursor."""
+        if self.article_view.has_focus and self.current_article is not None:
+            return list(dict.fromkeys(self.current_article.tickers))
+        row = self.article_list.current_row()
+        return list(row.tickers) if row is not None else []
+
+    def _with_ticker(self, then: Callable[[str], None], *, ask: bool) -> None:
+        """Run ``then`` with the article's ticker: picked when there are several, typed
+        (with completion) when there is none and ``ask``."""
+        from tickertape.ui.screens.ticker_desk import TickerAskScreen, TickerPickScreen
+
+        def chosen(code: str | None) -> None:
+            if code:
+                then(code)
+
+        codes = self._article_tickers()
+        if len(codes) == 1:
+            then(codes[0])
+        elif codes:
+            self.app.push_screen(TickerPickScreen(codes), chosen)
+        elif ask:
+            self.app.push_screen(TickerAskScreen(sorted(self.ticker_stats)), chosen)
+        else:
+            self.notify("This article names no ticker", severity="warning", markup=False)
+
+    def action_ticker_desk(self) -> None:
+        self._with_ticker(self.open_ticker_desk, ask=True)
+
+    def open_ticker_desk(self, code: str) -> None:
+        from tickertape.ui.screens.ticker_desk import TickerDeskScreen
+
+        self.app.push_screen(
+            TickerDeskScreen(self.session, code, clock=self.clock, on_filter=self.filter_by_ticker)
+        )
+
+    def action_watch(self) -> None:
+        self._with_ticker(self.toggle_watch, ask=False)
+
+    def toggle_watch(self, code: str) -> None:
+        watched = self.session.toggle_watch(code)
+        if watched is None:
+            self.notify("No state store: the watchlist is unavailable", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        self.notify(
+            f"Watching {code}" if watched else f"Stopped watching {code}", timeout=1.5,
+            markup=False,
+        )  # fmt: skip
+
+    def action_watchlist(self) -> None:
+        from tickertape.ui.screens.watchlist import WatchlistScreen
+
+        self.app.push_screen(
+            WatchlistScreen(self.session, today=lambda: self.clock().date()),
+            self._watch_chosen,
+        )
+
+    def _watch_chosen(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        what, code = choice
+        if what == "desk":
+            self.open_ticker_desk(code)
+        else:
+            self.filter_by_ticker(code)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
