@@ -72,12 +72,12 @@ def counts_panel(desk: Desk) -> Content:
     lines.append(directions)
     lines.append(Content.styled("Sources", "bold $text-muted"))
     for source, n in desk.sources or [("(none)", 0)]:
-        lines.append(Content.assemble((f"{n:>5,} ", "$text-muted"), source or "(none)"))
+        lines.append(Content.assemble((f"{n:,} ", "$text-muted"), source or "(none)"))
     lines.append(Content.styled("Mentioned with", "bold $text-muted"))
     if not desk.co_mentions:
         lines.append(Content.styled("  (no other ticker)", "$text-muted"))
     for code, n in desk.co_mentions:
-        lines.append(Content.assemble((f"{n:>5,} ", "$text-muted"), (code, "$warning")))
+        lines.append(Content.assemble((f"{n:,} ", "$text-muted"), (code, "$warning")))
     return Content("\n").join(lines)
 
 
@@ -90,7 +90,7 @@ def period_line(desk: Desk) -> Content:
     total = sum(p.articles for p in desk.periods)
     return Content.assemble(
         (f" per {desk.by}: ", "bold"), ("█ articles", "$primary"), "  ",
-        ("⠉ mean -1..+1", "$warning"), f"  {span} · {total:,} shown",
+        ("• mean -1..+1", "$warning"), f"  {span} · {total:,} shown",
     )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Footer, ListItem, ListView, Sparkline, Static
 
 from tickertape.desk import SPARK_DAYS, Watchlist, WatchRow, load_watchlist
@@ -70,7 +70,7 @@ class WatchlistLoaded(Message):
         super().__init__()
 
 
-class WatchlistScreen(ModalScreen[WatchChoice | None]):
+class WatchlistScreen(Screen[WatchChoice | None]):
     """The watchlist; dismisses with what to do with the chosen ticker."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -22,7 +22,7 @@ class TickerChart(PlotextPlot):
     """Call :meth:`show` with the periods to draw; it redraws on theme changes too."""
 
     DEFAULT_CSS = """
-    TickerChart { height: 12; min-height: 8; }
+    TickerChart { height: 1fr; min-height: 8; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -52,12 +52,15 @@ class TickerChart(PlotextPlot):
             self.refresh()
             return
         xs = [float(x) for x in range(1, len(periods) + 1)]
-        plt.bar(xs, [p.articles for p in periods], color=bars, marker="hd")
+        # Only periods with articles get a bar: plotext draws a block even for zero.
+        counted = [(x, p.articles) for x, p in zip(xs, periods, strict=True) if p.articles]
+        if counted:
+            plt.bar([x for x, _ in counted], [n for _, n in counted], color=bars, marker="hd")
         means = [(x, p.mean) for x, p in zip(xs, periods, strict=True) if p.mean is not None]
         if means:
             plt.plot(
                 [x for x, _ in means], [m for _, m in means],
-                yside="right", color=line, marker="braille",
+                yside="right", color=line, marker="•",
             )  # fmt: skip
         plt.ylim(-1, 1, yside="right")  # type: ignore[arg-type]  # the stub says float
         top = max(1, max(p.articles for p in periods))
