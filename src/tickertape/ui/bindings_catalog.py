@@ -56,6 +56,20 @@ def binding_groups(
         ("List", keys(ArticleList.BINDINGS)),
         ("Article", keys(ArticleView.BINDINGS)),
         ("Query bar", keys(QueryInput.BINDINGS)),
+        *_desk_groups(keys),
+    ]
+
+
+def _desk_groups(
+    keys: Callable[[Iterable[BindingType]], list[tuple[str, str]]],
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The ticker desk's and the watchlist's own keys (their screens load when used)."""
+    from tickertape.ui.screens.ticker_desk import TickerDeskScreen
+    from tickertape.ui.screens.watchlist import WatchlistScreen
+
+    return [
+        ("Ticker desk", keys(TickerDeskScreen.BINDINGS)),
+        ("Watchlist", keys(WatchlistScreen.BINDINGS)),
     ]
 
 
