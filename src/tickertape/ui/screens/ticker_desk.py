@@ -7,7 +7,6 @@ and reading one of the desk's articles. Aggregates run in thread workers.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -262,12 +261,8 @@ class DeskArticleScreen(Screen[None]):
         if loaded.rowid != self._list.current_rowid:
             return
         self.query_one(ArticleView).show_article(loaded.article, loaded.cleaned, ())
-        article_id = loaded.article.id
-        self.session.write_later(
-            functools.partial(self.session.mark_read, article_id),
-            lambda _changed: self.app.call_from_thread(self._list.invalidate_rows),
-            lambda _error: None,
-        )
+        if self.session.mark_read_later(loaded.article.id):
+            self._list.invalidate_rows()  # the flag shows at once; it is saved meanwhile
 
     @on(ArticleView.Leave)
     def _leave(self) -> None:
