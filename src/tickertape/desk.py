@@ -8,7 +8,6 @@ so an archive still reads sensibly; :attr:`Watchlist.anchored` says when they do
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,20 +31,16 @@ SPARK_DAYS: Final = 30
 
 
 def company_name(code: str) -> str | None:
-    """The company a ticker belongs to, from the bundled company list where known.
+    """The company a ticker belongs to, from the bundled company list where known
+    (a bare symbol takes the first listing of it)."""
+    from tickertape.core.companies import company_catalog
 
-    The seam for ``tickertape.core.companies`` (a ``company_name(code)`` function); until
-    that module exists the screens show the code alone.
-    """
-    try:
-        module = importlib.import_module("tickertape.core.companies")
-    except ImportError:
-        return None
-    lookup = getattr(module, "company_name", None)
-    if not callable(lookup):
-        return None
-    name = lookup(code)
-    return name if isinstance(name, str) and name else None
+    names = company_catalog().names
+    if code in names:
+        return names[code]
+    if "." not in code:
+        return next((name for listed, name in names.items() if listed.split(".")[0] == code), None)
+    return None
 
 
 def choose_period(first: date, last: date) -> str:
