@@ -99,8 +99,9 @@ class TickerDeskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="desk.back"),
         Binding("plus", "toggle_watch", "Watch", id="desk.watch"),
-        Binding("z", "zoom(-1)", "Zoom in", id="desk.zoom_in"),
-        Binding("x", "zoom(1)", "Zoom out", id="desk.zoom_out"),
+        # Priority: on the desk z zooms the chart, not the list to full screen.
+        Binding("z", "zoom(-1)", "Zoom in", priority=True, id="desk.zoom_in"),
+        Binding("x", "zoom(1)", "Zoom out", priority=True, id="desk.zoom_out"),
         Binding("comma", "move(-1)", "Earlier", id="desk.earlier"),
         Binding("full_stop", "move(1)", "Later", id="desk.later"),
         Binding("f", "filter", "Filter list", id="desk.filter"),
