@@ -19,7 +19,8 @@ def test_t_opens_the_ticker_desk_from_an_article_and_enter_reads_one_of_its_arti
 ) -> None:
     index = write_index(tmp_path / "index")
     terminal.start(str(index))
-    terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    terminal.wait_for(lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list to load")
+    terminal.wait_for(lambda s: "export licences" in s, "the first article")
     terminal.keys("j")  # the cloud article: AMZN.O alone
     terminal.wait_for(lambda s: "Trainium" in s, "the cloud article")
     terminal.keys("enter")  # read it, then ask for its ticker's desk from the article
