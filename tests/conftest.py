@@ -21,6 +21,15 @@ def isolated_dirs(
     monkeypatch.setenv("TICKERTAPE_CONFIG_DIR", str(base / "config"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def company_list_loaded() -> None:
+    """The company list is built once per process, on first use (about 0.5 s): load it
+    before any test, so the tests that bound a time measure the work, not the load."""
+    from tickertape.core.companies import company_catalog
+
+    company_catalog()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The real article the format comes from (skips where ../shared is absent)."""

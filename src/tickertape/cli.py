@@ -1,8 +1,8 @@
 """The ``tickertape`` command: sub-commands for scripts, and the reader when none is named.
 
 ``tickertape [PATH]`` opens the reader; ``tickertape list|show|index|stats|mark|export``
-run without a screen. Exit codes: 0 success, 1 failure, 2 usage error; user errors are
-messages, never tracebacks.
+and ``tickertape tickers|trend`` run without a screen. Exit codes: 0 success, 1 failure,
+2 usage error; user errors are messages, never tracebacks.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ COMMANDS = {
     "stats": "stats_cmd",
     "mark": "mark_cmd",
     "export": "export_cmd",
+    "tickers": "tickers_cmd",
+    "trend": "trend_cmd",
 }
 
 

@@ -21,7 +21,9 @@ FORMATS = ("table", "jsonl", "csv")
 SENTIMENT_GLYPHS = {"positive": "▲", "negative": "▼", "neutral": "■"}
 RECORD_KEYS = (
     "id", "path", "link", "source", "title", "summary", "published", "language",
-    "sentiment", "sentiment_label", "score", "confidence", "tickers", "images", "warnings",
+    "sentiment", "sentiment_label", "score", "confidence", "tickers", "ticker_matches",
+    "images", "warnings",
+    "cluster", "versions",
 )  # fmt: skip
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP's "CSV
 # injection"): ASCII ones, tab and carriage return, and the full-width forms some
@@ -75,8 +77,15 @@ def article_record(article: Article, path: str) -> dict[str, Any]:
         "score": article.score,
         "confidence": article.confidence,
         "tickers": list(article.tickers),
+        "ticker_matches": [
+            {"code": match.code, "how": match.how} for match in article.ticker_matches
+        ],
         "images": [sanitize_inline(url) for url in article.images],
         "warnings": [sanitize_inline(text) for text in article.warnings],
+        # The story: its lead's id (null when the article is alone) and its size;
+        # ``list`` and ``export`` fill them in from the cache.
+        "cluster": None,
+        "versions": 1,
     }
 
 
@@ -129,6 +138,9 @@ def write_csv(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
                 row.append(csv_text_cell(visible_path(value)))
             elif key == "warnings":
                 row.append(csv_text_cell("; ".join(value)))
+            elif key == "ticker_matches":
+                pairs = (f"{item['code']}:{item['how']}" for item in value)
+                row.append(csv_text_cell(" ".join(pairs)))
             elif isinstance(value, list):
                 row.append(csv_text_cell(" ".join(value)))
             else:
@@ -152,9 +164,14 @@ def _fit(text: str, width: int) -> str:
 
 
 def write_table(
-    records: Sequence[dict[str, Any]], out: IO[str], *, width: int | None = None
+    records: Sequence[dict[str, Any]],
+    out: IO[str],
+    *,
+    width: int | None = None,
+    versions: bool = False,
 ) -> None:
-    """Aligned columns for people; the title is cut to ``width`` when one is given."""
+    """Aligned columns for people; the title is cut to ``width`` when one is given.
+    With ``versions``, a column says how many versions each story has."""
     shown = [(r["confidence"], r["score"]) for r in records]
     has_confidence = any(confidence is not None for confidence, _ in shown)
     has_score = any(confidence is None and score is not None for confidence, score in shown)
@@ -194,4 +211,10 @@ def write_table(
         if width is not None:
             title = _fit(title, max(width - fixed, 10)).rstrip()
         buffer.write(("  ".join(cells) + "  " + title).rstrip() + "\n")
-    out.write(buffer.getvalue())
+    text = buffer.getvalue()
+    if versions:
+        lines = text.splitlines(keepends=True)
+        counts = ["VER", *(str(record.get("versions", 1)) for record in records)]
+        pad = max(len(c) for c in counts)
+        text = "".join(f"{c:>{pad}}  {line}" for c, line in zip(counts, lines, strict=True))
+    out.write(text)

@@ -15,6 +15,7 @@ Until :meth:`open` has run there is no index: queries give nothing, flags are of
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 import time
@@ -32,12 +33,16 @@ if TYPE_CHECKING:
     from tickertape.core.article import Article, Problem
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
+    from tickertape.core.story_diff import VersionDiff
+    from tickertape.core.suggest import Hint
 
 T = TypeVar("T")
 
 SORT_CYCLE: Final = ("date", "title", "source", "sentiment", "confidence", "score")
 FIRST_SCREEN: Final = 200
 """Rows sent ahead of the whole result on the first search, so the list paints at once."""
+FACET_VALUES: Final = 1000
+"""Values per facet: the facets dialog narrows them as the user types."""
 UNREAD: Final = "is:unread"
 
 
@@ -60,6 +65,10 @@ class SearchResult:
     terms: tuple[str, ...]
     total: int
     partial: bool = False
+    keep: int | None = None
+    """The rowid the article selected at the request has now (a first build renumbers)."""
+    stories: bool = False
+    """Whether versions were left out (one row a story): the list counts stories."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -82,6 +91,19 @@ class LoadedArticle:
     cleaned: CleanedArticle
 
 
+MAX_VERSIONS: Final = 50
+"""The cluster view shows at most this many versions of a story."""
+
+
+@dataclass(slots=True, frozen=True)
+class StoryVersion:
+    """One version of a story for the cluster view, and how it differs from the lead."""
+
+    rowid: int
+    article: Article
+    diff: VersionDiff
+
+
 @dataclass(slots=True, frozen=True)
 class _Request:
     generation: int
@@ -89,6 +111,7 @@ class _Request:
     sort: str
     reverse: bool
     first_screen: bool
+    keep_id: str | None = None
 
 
 class ReaderSession:
@@ -103,6 +126,8 @@ class ReaderSession:
         self.sort_key = "date"
         self.reverse = False
         self.unread_only = False
+        self.collapsed = True
+        """One row a story (its lead) rather than every version."""
         self.was_built = True
         """Whether the cache had been built before this run's refresh began."""
         self.building = False
@@ -274,6 +299,7 @@ class ReaderSession:
         if self.state is None:
             return None, []
         self._previous_run = self.state.last_opened(self.index_key)
+        self.collapsed = self.state.get_setting(index_setting(self.index_key, "stories")) != "all"
         sort = self.state.get_setting(index_setting(self.index_key, "sort"))
         if sort:
             key, _, direction = sort.partition(":")
@@ -321,6 +347,15 @@ class ReaderSession:
         self._effective = self._narrowed()
         return self.unread_only
 
+    def toggle_collapsed(self) -> bool:
+        """Switch between one row a story and every version; remembered for the index."""
+        self.collapsed = not self.collapsed
+        if self.state is not None:
+            self.state.set_setting(
+                index_setting(self.index_key, "stories"), "collapsed" if self.collapsed else "all"
+            )
+        return self.collapsed
+
     def has_words(self) -> bool:
         """Whether the query has words to rank by (relevance needs them)."""
         return compile_query(self._tree).has_text
@@ -354,17 +389,21 @@ class ReaderSession:
 
     # -- searching: the newest request wins ----------------------------------------
 
-    def request_search(self, *, first_screen: bool = False) -> tuple[int, bool]:
+    def request_search(
+        self, *, first_screen: bool = False, keep_id: str | None = None
+    ) -> tuple[int, bool]:
         """Ask for a search of the current query and sort; returns its generation and
         whether the caller must start :meth:`serve_searches` (none is running).
 
         Requests made while one runs replace each other; the server takes the newest.
+        The result says which rowid article ``keep_id`` (the selected one) has now.
         """
         with self._lock:
             self._generation += 1
             self._request = _Request(
-                self._generation, self._effective, self.sort_key, self.reverse, first_screen
-            )
+                self._generation, self._effective, self.sort_key, self.reverse, first_screen,
+                keep_id,
+            )  # fmt: skip
             start = not self._serving
             self._serving = True
             return self._generation, start
@@ -415,18 +454,59 @@ class ReaderSession:
         results = []
         if request.first_screen:
             head = index.select(compiled, sort=sort, reverse=reverse, limit=FIRST_SCREEN)
-            results.append(SearchResult(request.generation, head, compiled.terms, -1))
+            head_stories = False
+            if self.collapsed:
+                before = len(head)
+                head = index.collapse(head)
+                head_stories = len(head) < before
+            results.append(
+                SearchResult(request.generation, head, compiled.terms, -1, stories=head_stories)
+            )
         rowids = index.select(compiled, sort=sort, reverse=reverse)
+        stories = False
+        if self.collapsed:
+            before = len(rowids)
+            rowids = index.collapse(rowids)
+            stories = len(rowids) < before
         partial = compiled.has_text and not index.fts_ready()
         total = index.count()
-        results.append(SearchResult(request.generation, rowids, compiled.terms, total, partial))
+        # By id: a first build renumbers every article when it ends.
+        found = index.find(request.keep_id) if request.keep_id else []
+        keep = found[0] if len(found) == 1 else None
+        results.append(
+            SearchResult(request.generation, rowids, compiled.terms, total, partial, keep, stories)
+        )
         return results
 
     # -- rows, articles, flags -----------------------------------------------------
 
     def rows(self, rowids: Sequence[int]) -> list[ArticleRow]:
-        """The list rows of ``rowids`` (none before the index is open)."""
-        return self.index.rows(rowids) if self.index is not None else []
+        """The list rows of ``rowids`` (none before the index is open), with the size of
+        each one's story."""
+        if self.index is None:
+            return []
+        rows = self.index.rows(rowids)
+        stories = self.index.clusters([row.rowid for row in rows])
+        return [
+            dataclasses.replace(row, versions=info[2], sources=info[3])
+            if (info := stories.get(row.rowid)) is not None
+            else row
+            for row in rows
+        ]
+
+    def story(self, rowid: int) -> list[StoryVersion]:
+        """Every version of the article's story, the lead first, with what each changes
+        (blocking: reads the files)."""
+        if self.index is None:
+            return []
+        from tickertape.core.story_diff import compare
+
+        rowids = self.index.cluster(rowid)[:MAX_VERSIONS]
+        loaded = [self.index.load_article(r) for r in rowids]
+        return [
+            StoryVersion(r, article, compare(loaded[0], article))
+            for r, article in zip(rowids, loaded, strict=True)
+        ]
 
     def flags(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
         """``(read, starred)`` by article id as the user set them, saved or not yet
@@ -446,13 +526,23 @@ class ReaderSession:
         writer.set_flag(article_id, flag, value)
         return value
 
-    def mark_read_later(self, article_id: str) -> bool:
-        """Mark an article read in the background; whether that changes anything."""
+    def mark_read_later(self, article_id: str, rowid: int | None = None) -> bool:
+        """Mark an article read in the background; whether that changes anything.
+        Reading a story's lead (``rowid``) marks every version known now read, so a
+        version that arrives later shows as unread."""
         writer = self.state_writer
-        if writer is None or writer.flags_for([article_id])[article_id][0]:
+        if writer is None:
             return False
-        writer.set_flag(article_id, "read", True)
-        return True
+        ids = [article_id]
+        if rowid is not None and self.index is not None:
+            versions = self.index.cluster(rowid)
+            if len(versions) > 1 and versions[0] == rowid:
+                ids += [row.id for row in self.index.rows(versions[1:])]
+        flags = writer.flags_for(ids)
+        unread = [i for i in ids if not flags.get(i, (False, False))[0]]
+        for article in unread:
+            writer.set_flag(article, "read", True)
+        return article_id in unread
 
     def unsaved(self) -> int:
         """How many articles have a flag that could not be saved yet."""
@@ -468,7 +558,10 @@ class ReaderSession:
         from tickertape.core.clean import clean_html
 
         article = self.index.load_article(rowid)
-        return LoadedArticle(rowid, article, clean_html(article.content))
+        cleaned = clean_html(
+            article.content, known=article.tickers, title=article.title, summary=article.summary
+        )
+        return LoadedArticle(rowid, article, cleaned)
 
     def write_later(
         self, write: Callable[[], T], done: Callable[[T], object],
@@ -497,11 +590,20 @@ class ReaderSession:
         """Flip the read flag; the new value, or None without a state store."""
         return self.state.toggle_read(article_id) if self.state is not None else None
 
-    def mark_read(self, article_id: str) -> bool:
-        """Mark an article read; whether that changed anything."""
-        if self.state is None or self.state.is_read(article_id):
+    def mark_read(self, article_id: str, rowid: int | None = None) -> bool:
+        """Mark an article read; whether that changed anything. Reading a story's lead
+        (``rowid``) marks every version known now read, so a later one shows as unread."""
+        if self.state is None:
             return False
-        self.state.set_read([article_id], True)
+        ids = [article_id]
+        if rowid is not None and self.index is not None:
+            versions = self.index.cluster(rowid)
+            if len(versions) > 1 and versions[0] == rowid:
+                ids += [row.id for row in self.index.rows(versions[1:])]
+        unread = [i for i in ids if not self.state.is_read(i)]
+        if not unread:
+            return False
+        self.state.set_read(unread, True)
         return True
 
     # -- views ------------------------------------------------------------------------
@@ -516,13 +618,40 @@ class ReaderSession:
     def view_on(self, slot: int) -> SavedView | None:
         return next((view for view in self.views() if view.slot == slot), None)
 
+    # -- the watchlist ----------------------------------------------------------------
+
+    @property
+    def previous_run(self) -> float | None:
+        """When this index was opened before this run (unix seconds), if ever."""
+        return self._previous_run
+
+    def watchlist(self) -> list[str]:
+        return self.state.watchlist() if self.state is not None else []
+
+    def toggle_watch(self, code: str) -> bool | None:
+        """Watch ``code`` or stop; whether it is watched now (None without a state store)."""
+        return self.state.toggle_watch(code) if self.state is not None else None
+
     # -- aggregates -------------------------------------------------------------------
 
     def facets(self) -> Facets | None:
         """Facets of the current result (blocking)."""
         if self.index is None:
             return None
-        return self.index.facets(compile_query(self._effective))
+        return self.index.facets(compile_query(self._effective), limit=FACET_VALUES)
+
+    def explain_empty(self) -> list[Hint]:
+        """Why the current query finds nothing, and what would (blocking)."""
+        if self.index is None:
+            return []
+        from tickertape.core.suggest import explain_empty
+
+        return explain_empty(self.index, self.effective_query())
+
+    def find_file(self, rel: str) -> int | None:
+        """The first article of the file ``rel`` (a warning's path), if it has one."""
+        rowids = self.index.find_file(rel) if self.index is not None else []
+        return rowids[0] if rowids else None
 
     def unread(self) -> int:
         """How many articles are unread (blocking)."""

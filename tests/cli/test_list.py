@@ -150,8 +150,8 @@ def test_a_jsonl_record_has_exactly_the_documented_keys_and_types(
         assert list(record) == list(RECORD_KEYS)
         assert set(record) == {
             "id", "path", "link", "source", "title", "summary", "published", "language",
-            "sentiment", "sentiment_label", "score", "confidence", "tickers", "images",
-            "warnings",
+            "sentiment", "sentiment_label", "score", "confidence", "tickers", "ticker_matches",
+            "images", "warnings", "cluster", "versions",
         }  # fmt: skip
         for key in ("id", "path", "link", "source", "title", "summary", "language"):
             assert isinstance(record[key], str), key
@@ -163,6 +163,11 @@ def test_a_jsonl_record_has_exactly_the_documented_keys_and_types(
         for key in ("tickers", "images", "warnings"):
             assert isinstance(record[key], list)
             assert all(isinstance(item, str) for item in record[key])
+        assert [match["code"] for match in record["ticker_matches"]] == record["tickers"]
+        assert all(
+            set(match) == {"code", "how"} and match["how"] in {"link", "symbol", "name", "given"}
+            for match in record["ticker_matches"]
+        )
         assert Path(record["path"]).is_file()
     first = records[0]
     assert first["id"] == A1

@@ -45,6 +45,8 @@ def test_stats_json_counts_the_six_articles(
         # AMZN.O: one negative and one neutral article, no scores: (-1 + 0) / 2.
         "ticker_sentiment": {"AMZN.O": -0.5, "AMD.O": 1.0, "JPM.N": 1.0, "NVDA.O": 1.0,
                              "XOM.N": 0.0},
+        "stories": 6,
+        "largest_stories": [],
     }  # fmt: skip
     # Most frequent first; months newest first.
     assert next(iter(stats["source"])) == "wire.example"
@@ -61,6 +63,8 @@ def test_stats_query_narrows_every_section(index: Path, capsys: pytest.CaptureFi
         "ticker": {"AMZN.O": 2},
         "month": {"2024-12": 2},
         "ticker_sentiment": {"AMZN.O": -0.5},
+        "stories": 6,
+        "largest_stories": [],
     }
     narrowed = stats_json(capsys, str(index), "-q", "sentiment:neutral")
     assert narrowed["articles"] == 2
@@ -69,7 +73,7 @@ def test_stats_query_narrows_every_section(index: Path, capsys: pytest.CaptureFi
     nothing = stats_json(capsys, str(index), "-q", "lang:fr")
     assert nothing == {
         "articles": 0, "source": {}, "sentiment": {}, "label": {}, "language": {}, "ticker": {},
-        "month": {}, "ticker_sentiment": {},
+        "month": {}, "ticker_sentiment": {}, "stories": 6, "largest_stories": [],
     }  # fmt: skip
 
 
@@ -88,7 +92,7 @@ def test_stats_table_lists_each_section_with_counts(
             sections[current].append(" ".join(line.split()))
     assert out.splitlines()[0] == "6 articles"
     assert list(sections) == [
-        "SOURCE", "SENTIMENT", "LABEL", "LANGUAGE", "TICKER (TOP 20)", "MONTH",
+        "SOURCE", "SENTIMENT", "LABEL", "LANGUAGE", "TICKER (TOP 20)", "MONTH", "STORIES",
     ]  # fmt: skip
     assert sections["SOURCE"][0] == "2 wire.example"
     assert sorted(sections["SENTIMENT"]) == ["1 (none)", "1 negative", "2 neutral", "2 positive"]

@@ -19,6 +19,7 @@ from tickertape.core.clean import (
     blocks_to_plain,
     clean_html,
     html_to_text,
+    repeats_summary,
 )
 
 
@@ -266,6 +267,78 @@ def test_google_news_style_list_is_readable() -> None:
     assert [b.number for b in cleaned.blocks] == [1, 2]
     assert cleaned.blocks[0].text == "Headline one\u00a0\u00a0The Wall Street Journal"
     assert cleaned.links == ["https://news.google.com/1", "https://news.google.com/2"]
+
+
+def test_an_unclosed_last_item_does_not_swallow_the_paragraph_after_it() -> None:
+    # A news API's list of headlines, cut short, then the article itself.
+    html = (
+        "<ol><li>Grain ship departs  The Journal\n</li><li>First ship leaves Odesa p…\n"
+        "<p>KYIV - Ukraine dispatched its first grain shipment.</p>\n<p>Second paragraph.</p>"
+    )
+    cleaned = clean_html(html)
+    assert [(b.kind, b.number, b.text) for b in cleaned.blocks] == [
+        ("item", 1, "Grain ship departs The Journal"),
+        ("item", 2, "First ship leaves Odesa p…"),
+        ("paragraph", 0, "KYIV - Ukraine dispatched its first grain shipment."),
+        ("paragraph", 0, "Second paragraph."),
+    ]
+
+
+def test_paragraphs_inside_closed_or_empty_items_stay_in_them() -> None:
+    closed = clean_html("<ul><li>intro<p>more</p></li></ul><p>after</p>")
+    assert [(b.kind, b.text) for b in closed.blocks] == [
+        ("item", "intro\nmore"),
+        ("paragraph", "after"),
+    ]
+    opened = clean_html("<ul><li><p>only a paragraph</p>")
+    assert [(b.kind, b.text) for b in opened.blocks] == [("item", "only a paragraph")]
+
+
+@pytest.mark.parametrize(
+    ("summary", "body", "repeated"),
+    [
+        (
+            "Darth Vader doesn’t use knives.",
+            "<p>Darth Vader doesn&rsquo;t use knives.</p><p>A woman…</p>",
+            True,
+        ),
+        # the headlines of a news API, as one run of text and as a list
+        (
+            "Ship departs The Journal First ship leaves Odesa p…",
+            "<ol><li>Ship departs  The Journal</li><li>First ship leaves Odesa p…",
+            True,
+        ),
+        # Reuters: a dateline, then the lead paragraph
+        (
+            "New applications for unemployment benefits fell.",
+            "WASHINGTON, March 5 - New applications for unemployment benefits fell.\nMore.",
+            True,
+        ),
+        (
+            "Shr 34 cts vs 1.19 dlrs",
+            "SANTA CRUZ, Calif., Feb 26 - Shr 34 cts vs 1.19 dlrs\nNet 1,000",
+            True,
+        ),
+        (
+            "Chip stocks slipped.",
+            "<p>Semiconductor shares fell on Friday.</p><p>Chip stocks slipped.</p>",
+            False,
+        ),
+        ("Oil", "<p>Brent Oil rose.</p>", False),
+        # a feed's summary: the lead paragraph with its ticker mentions taken out
+        (
+            "Amazon.com's cloud unit showed servers that will challenge Nvidia , with Apple.",
+            '<p>Amazon.com\'s <a href="https://www.reuters.com/markets/companies/AMZN.O">(AMZN.O)</a>'
+            " cloud unit showed servers that will challenge Nvidia ( NVDA.O), with Apple.</p>",
+            True,
+        ),
+        ("", "<p>Anything.</p>", False),
+    ],
+)
+def test_a_body_that_begins_with_its_summary_repeats_it(
+    summary: str, body: str, repeated: bool
+) -> None:
+    assert repeats_summary(summary, clean_html(body).blocks) is repeated
 
 
 def test_blockquotes_are_quotes_with_depth() -> None:

@@ -21,8 +21,8 @@ DEEP = "<div>" * 110_000 + f"<p>{PARAGRAPH}</p>" + "</div>" * 10
 WIDE = '<div class="wrapper" data-x="1">' * 17_000 + f"<p>{PARAGRAPH}</p>"
 
 
-def all_text(html: str, **kwargs: int) -> tuple[str, bool]:
-    cleaned = clean_html(html, **kwargs)
+def all_text(html: str, max_chars: int = MAX_BODY_CHARS) -> tuple[str, bool]:
+    cleaned = clean_html(html, max_chars=max_chars)
     return "\n".join(block.text for block in cleaned.blocks), cleaned.truncated
 
 

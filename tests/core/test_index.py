@@ -120,6 +120,22 @@ def test_first_build_holds_every_article_with_metadata(cache: IndexCache) -> Non
     assert rows[-1].published_ms is None
 
 
+def test_an_untitled_article_without_summary_keeps_its_first_line_for_the_list(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "index"
+    write(
+        root,
+        "a.txt",
+        article_text("", content="<pre>&#2;\nSHULTZ SAYS ECONOMY IS STRONG\nMore.</pre>"),
+    )
+    write(root, "b.txt", article_text("Titled", content="<p>Body line.</p>"))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        leads = {row.rel: row.lead for row in cache.rows(cache.select())}
+    assert leads == {"a.txt": "SHULTZ SAYS ECONOMY IS STRONG", "b.txt": ""}
+
+
 def test_cache_lives_in_the_cache_dir_named_by_index_key(index: Path, cache_dir: Path) -> None:
     from tickertape.core.paths import index_key
 

@@ -22,5 +22,7 @@ def test_the_sqlite_cache_serves_the_index_protocol(tmp_path: Path) -> None:
         assert [row.title for row in index.rows(found)] == ["Chips rally"]
         assert index.facets(None).total == 2
         assert "<p>chips</p>" in index.load_article(found[0]).content
+        assert index.find_file("a.txt") == list(found)
+        assert index.values("language") == (("en", 2),)
     finally:
         index.close()

@@ -207,3 +207,18 @@ def test_huge_lists_in_a_record_are_capped_quickly(tmp_path: Path) -> None:
     assert len(article.images) == 100
     assert len(article.tickers) == 200
     assert "images: line 1: more than 100 URLs; kept the first 100" in article.warnings
+
+
+def test_a_given_ticker_keeps_its_sentiment_when_it_joins_the_listing_the_text_names(
+    tmp_path: Path,
+) -> None:
+    record = {
+        "title": "Chips rally",
+        "summary": "Nvidia said demand held up.",
+        "body": "<p>More.</p>",
+        "ticker_sentiment": [{"ticker": "NVDA", "ticker_sentiment_score": "0.4"}],
+    }
+    article = read(tmp_path, "feed.jsonl", json.dumps(record) + "\n").articles[0]
+    assert article.tickers == ["NVDA.O"]
+    assert [(match.code, match.how) for match in article.ticker_matches] == [("NVDA.O", "given")]
+    assert [(given.code, given.score) for given in article.given_tickers] == [("NVDA.O", 0.4)]

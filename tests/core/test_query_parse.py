@@ -221,7 +221,7 @@ def test_query_nodes_built_by_hand_print_as_text_that_parses_back() -> None:
 
 # -- errors -------------------------------------------------------------------------
 
-FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, score, is"
+FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, score, is, dupes"
 
 
 @pytest.mark.parametrize(
@@ -258,7 +258,7 @@ FIELD_LIST = "fields are ticker, sentiment, source, lang, after, before, conf, s
         ('sentiment:"!!"', "sentiment: needs a label with letters or digits at column 11"),
         ("ticker>x", "ticker takes ':' at column 7"),
         ("ticker:-x", "invalid ticker at column 8"),
-        ("is:new", "is: takes unread, read, starred at column 4"),
+        ("is:new", "is: takes unread, read, starred, lead at column 4"),
         ("OR a", "nothing before OR at column 1"),
         ("a OR", "nothing after OR at column 3"),
         ("a OR OR b", "nothing after OR at column 3"),

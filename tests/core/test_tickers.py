@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from tickertape.core.tickers import (
+    TickerMatch,
+    find_ticker_matches,
     find_tickers,
     iter_ticker_mentions,
     normalise_ticker,
@@ -222,16 +224,118 @@ def test_lcid_is_found_in_exactly_the_files_that_link_to_it(corpus_dir: Path) ->
 
 
 @pytest.mark.corpus
-def test_1987_reuters_text_gives_no_cashtags_or_bare_symbols(corpus_dir: Path) -> None:
-    # "$" is followed by digits in 1987 newswire: only parenthesised codes may match.
-    codes: set[str] = set()
+def test_1987_reuters_text_gives_no_cashtags_only_bracketed_symbols(corpus_dir: Path) -> None:
+    # "$" is followed by digits in 1987 newswire: a bare symbol comes from <TXN> only.
+    strays: set[str] = set()
+    found_angle = False
     for path in (corpus_dir / "reuters21578").glob("*.txt"):
-        codes.update(find_tickers(content_of(path)))
-    assert codes
-    assert all("." in code for code in codes), sorted(c for c in codes if "." not in c)
+        content = content_of(path)
+        for code in find_tickers(content):
+            if "." not in code:
+                found_angle = True
+                if f"&lt;{code}>" not in content and f"({code})" not in content:
+                    strays.add(code)
+    assert found_angle
+    assert not strays, sorted(strays)
 
 
 def test_bare_symbol_is_dropped_when_its_listing_is_named() -> None:
     link = '<a href="https://www.reuters.com/markets/companies/NVDA.O">(NVDA.O)</a>'
     text = f"Chips: $NVDA and {link}, $AMD"
     assert find_tickers(text) == ["NVDA.O", "AMD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Shares of Dick's Sporting Goods ( DKS ) rose", "DKS"),
+        ("Dick's Sporting Goods (DKS) rose", "DKS"),
+        ("Teladoc (TDOC) fell", "TDOC"),
+        ("Inter Parfums Inc. (IPAR) lifted guidance", "IPAR"),
+        ("United Parcel Service (UPS) said", "UPS.N"),
+        ("Citi's (C) bankers", "C.N"),
+        ("Goldman Sachs (NYSE: GS) said", "GS.N"),
+        ("Nvidia (NASDAQ:NVDA) gained", "NVDA.O"),
+        ("NASDAQ: NVDA jumped", "NVDA.O"),
+        ("Texas Instruments Inc <TXN> said", "TXN.O"),
+        ("Texas Instruments Inc &lt;TXN> said", "TXN.O"),
+        ("Texas Instruments Inc &lt;TXN&gt; said", "TXN.O"),
+        ("Volkswagen AG &lt;VOWG.F> said", "VOWG.F"),
+        ("Exxon Corp &lt;XON> cut postings", "XON"),
+    ],
+)
+def test_written_forms_of_newswires_and_feeds_are_tickers(text: str, code: str) -> None:
+    assert code in [match.code for match in find_ticker_matches(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CEO said AI and GDP and EPS in the USA",
+        "an initial public offering (IPO)",
+        "The Food and Drug Administration (FDA) approved",
+        "NEW YORK (AP) - Stocks fell",
+        "LOS ANGELES (KTLA) - A fire",
+        "FRESNO, Calif. (KFSN) - Farmers",
+        "HOUSTON, Texas (KTRK) - Flooding",
+        "The price of Bitcoin (BTC) fell",
+        "Institutional Shareholder Services (ISS) backed it",
+        "Figure (A) and (B)",
+        "(AMZN) alone",
+        "<p>bold <B>text</B> and <I>italics</I></p>",
+    ],
+)
+def test_acronyms_datelines_and_tags_are_not_tickers(text: str) -> None:
+    assert find_ticker_matches(text) == []
+
+
+def test_an_unescaped_bracketed_code_in_html_is_a_ticker_unless_it_is_a_tag() -> None:
+    assert find_tickers("Texas Instruments Inc <TXN> said <P>more</P>") == ["TXN"]
+
+
+def test_matches_say_how_each_ticker_was_found() -> None:
+    html = (
+        '<a href="https://www.reuters.com/markets/companies/AMZN.O">(AMZN.O)</a> '
+        "and $TSLA, with Microsoft"
+    )
+    assert find_ticker_matches(html, given=["ibm.n", "not a code!"]) == [
+        TickerMatch("AMZN.O", "link"),
+        TickerMatch("TSLA", "symbol"),
+        TickerMatch("MSFT.O", "name"),
+        TickerMatch("IBM.N", "given"),
+    ]
+
+
+def test_the_best_evidence_wins_and_a_bare_symbol_joins_its_listing() -> None:
+    matches = find_ticker_matches("Nvidia said.", title="$NVDA rises", given=["NVDA"])
+    assert matches == [TickerMatch("NVDA.O", "symbol")]
+
+
+def test_title_and_summary_come_first_and_are_searched_too() -> None:
+    matches = find_ticker_matches(
+        "<p>Chips rallied.</p>", title="Goldman Sachs (NYSE: GS) beats", summary="$TSLA too"
+    )
+    assert [match.code for match in matches] == ["GS.N", "TSLA"]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "codes"),
+    [
+        ("NVDA stock jumps after earnings", "", ["NVDA"]),
+        ("Shares of TSLA slide", "", ["TSLA"]),
+        ("NVDA beats estimates", "<p>Nvidia said demand was strong.</p>", ["NVDA.O"]),
+        ("NVDA beats estimates", "<p>Demand was strong.</p>", []),
+        ("CEO says AI stock boom is real", "", []),
+        ("GDP DATA LIFT IBM AND AMD", "", ["IBM.N", "AMD.O"]),
+    ],
+)
+def test_a_bare_symbol_in_a_title_needs_the_company_or_the_word_stock(
+    title: str, body: str, codes: list[str]
+) -> None:
+    assert [match.code for match in find_ticker_matches(body, title=title)] == codes
+
+
+def test_highlight_spans_of_bracketed_codes_are_the_code_inside() -> None:
+    text = "Texas Instruments Inc <TXN> and Dick's ( DKS )"
+    spans = [(text[start:end], code) for start, end, code in iter_ticker_mentions(text)]
+    assert spans == [("TXN", "TXN"), ("DKS", "DKS")]

@@ -130,7 +130,9 @@ def test_reader_shows_newest_article_opens_copies_and_filters(
 ) -> None:
     index = write_index(tmp_path / "index")
     terminal.start(str(index))
-    screen = terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    screen = terminal.wait_for(
+        lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list to load"
+    )
     # The newest article is selected and its text shown.
     assert "Chipmakers rally as export rules ease" in screen
     terminal.wait_for(lambda s: "export licences" in s, "the article body")
@@ -162,7 +164,7 @@ def test_star_survives_a_restart_and_is_found_by_the_command_line(
 ) -> None:
     index = write_index(tmp_path / "index")
     terminal.start(str(index))
-    terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    terminal.wait_for(lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list to load")
     terminal.keys("*")
     terminal.wait_for(lambda s: "★" in s, "the star marker")
     terminal.keys("q")

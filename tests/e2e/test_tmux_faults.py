@@ -109,7 +109,7 @@ def test_a_star_that_cannot_be_saved_is_shown_unsaved_then_saved_and_the_exit_is
     index = write_index(tmp_path / "index")
     status = tmp_path / "status"
     start_recording_exit(terminal, status, str(index))
-    terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    terminal.wait_for(lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list to load")
     state = tmp_path / "data" / "state.sqlite"
     locker = sqlite3.connect(state, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")  # another process holds the state file
@@ -139,7 +139,9 @@ def test_a_cache_folder_that_is_a_file_still_shows_the_index_and_says_where(
     blocker.write_text("not a folder")
     terminal.env = {**env, "TICKERTAPE_CACHE_DIR": str(blocker)}
     terminal.start(str(index))
-    screen = terminal.wait_for(lambda s: "6 articles" in s, "the list to load")
+    screen = terminal.wait_for(
+        lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list to load"
+    )
     assert "Chipmakers rally as export rules ease" in screen
     terminal.wait_for(lambda s: "temporary folder" in s, "the notice")
     terminal.keys("q")

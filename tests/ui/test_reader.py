@@ -8,6 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Input, OptionList, Static
 
 from tests.ui.conftest import focused, plain, wait_loaded, wait_until
@@ -16,8 +17,8 @@ from tickertape.ui.screens.facets import FacetsScreen
 from tickertape.ui.screens.help import HelpScreen
 from tickertape.ui.screens.links import LinkListScreen
 from tickertape.ui.screens.warnings import WarningsScreen
-from tickertape.ui.widgets.article_list import ArticleList, ListHeader, layout_columns
-from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader
+from tickertape.ui.widgets.article_view import NAME_STYLE, TICKER_STYLE, ArticleView
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
 
@@ -166,7 +167,7 @@ async def test_clicking_a_column_header_sorts_by_it(make_app: AppFactory, index:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         header = app.query_one(ListHeader)
-        source = next(c for c in layout_columns(header.size.width - 1) if c.key == "source")
+        source = next(c for c in header.columns() if c.key == "source")
         await pilot.click(ListHeader, offset=(source.start + 1, 0))
         await wait_until(pilot, lambda: app.session.sort_key == "source")
         await wait_until(pilot, lambda: titles(app)[0].startswith("Markets brief"))  # brief.example
@@ -191,7 +192,13 @@ async def test_mouse_wheel_scrolls_the_list(make_app: AppFactory, tmp_path: Path
     folder = tmp_path / "many"
     folder.mkdir()
     for number in range(120):
-        article = dict(ARTICLES[number % len(ARTICLES)], title=f"Story {number:03d}")
+        # Each its own story (another link and text), so that the list has 120 rows.
+        article = dict(
+            ARTICLES[number % len(ARTICLES)],
+            title=f"Story {number:03d}",
+            link=f"https://news.example/{number}",
+            content=f"<p>Report {number} counts {number * 7919} of {number * 31} items</p>",
+        )
         (folder / f"{number:03d}_{number:016x}.txt").write_text(article_text(article))
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -403,9 +410,14 @@ async def test_w_shows_every_warning(make_app: AppFactory, index: Path) -> None:
         await wait_until(pilot, lambda: app.reader.header.warnings >= 2)
         await pilot.press("w")
         await wait_until(pilot, lambda: isinstance(app.screen, WarningsScreen))
-        log_lines = "\n".join(app.screen.query_one("#warnings-log").lines)  # type: ignore[attr-defined]
-        assert "007_0000000000000007.txt: confidence" in log_lines
+        options = app.screen.query_one("#warnings-log", OptionList)
+        log_lines = "\n".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
+        assert "confidence: " in log_lines  # the kind, then its files
+        assert "007_0000000000000007.txt" in log_lines
         assert "binary.bin" in log_lines
+        assert log_lines.index("binary.bin") < log_lines.index("007_")  # skipped files first
         await pilot.press("escape")
         assert not isinstance(app.screen, WarningsScreen)
 
@@ -505,9 +517,10 @@ async def test_facets_add_a_term_to_the_query(make_app: AppFactory, index: Path)
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))
         options = app.screen.query_one(OptionList)
-        first_ticker = options.get_option_at_index(1)
-        assert "AMZN.O" in str(first_ticker.prompt)  # the most frequent ticker comes first
-        options.highlighted = 1
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        tickers = prompts.index(next(p for p in prompts if p.startswith("Tickers")))
+        assert "AMZN.O" in prompts[tickers + 1]  # the most frequent ticker comes first
+        options.highlighted = tickers + 1
         await pilot.press("enter")
         await wait_until(
             pilot,
@@ -579,7 +592,13 @@ async def test_articles_new_since_the_last_run_are_counted_and_marked(
     async with first.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, first)
         assert first.reader.header.new == 0
-    article = dict(ARTICLES[0], title="A fresh story", publishDate="2024-12-06T08:00:00Z")
+    article = dict(
+        ARTICLES[0],
+        title="A fresh story",
+        publishDate="2024-12-06T08:00:00Z",
+        link="https://news.example/fresh",  # its own story, not a version of the first
+        content="<p>Ports reopened on Friday after the storm passed the coast.</p>",
+    )
     (index / "008_0000000000000008.txt").write_text(article_text(article))
     again = make_app(index)
     async with again.run_test(size=(120, 40)) as pilot:
@@ -665,3 +684,57 @@ async def test_a_slash_inside_an_input_is_typed_not_a_new_search(
         assert app.query_one(QueryBar).input.value == "a/b"
         await pilot.press("escape", "ctrl+s", *"x/y")
         assert app.screen.query_one(Input).value == "x/y"
+
+
+async def test_tickers_and_company_names_in_title_and_summary_are_marked_and_clickable(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "001_00000000000000aa.txt").write_text(
+        "title: Nvidia (NASDAQ: NVDA) beats estimates\n\n"
+        "summary: Texas Instruments Inc <TXN> also reported.\n\n"
+        "content: <p>Apple's suppliers and Goldman Sachs said so.</p>",
+        encoding="utf-8",
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        view = app.query_one(ArticleView)
+        title = view.query_one("#article-title", Static).visual
+        body = view.query_one("#article-body", Static).visual
+        assert isinstance(title, Content)
+        assert isinstance(body, Content)
+
+        def ticker_style(content: Content, word: str) -> Style | None:
+            start = content.plain.index(word)
+            for span in content.spans:
+                style = span.style
+                if span.start <= start < span.end and isinstance(style, Style) and style.meta:
+                    return style
+            return None
+
+        def looks(content: Content, word: str) -> set[str]:
+            """The theme-resolved style strings laid over ``word``."""
+            start = content.plain.index(word)
+            return {
+                span.style
+                for span in content.spans
+                if span.start <= start < span.end and isinstance(span.style, str)
+            }
+
+        form, name = ticker_style(title, "NASDAQ: NVDA"), ticker_style(title, "Nvidia")
+        assert form is not None
+        assert name is not None
+        assert form.meta["ticker"] == name.meta["ticker"] == "NVDA.O"
+        assert TICKER_STYLE in looks(title, "NASDAQ: NVDA")
+        assert NAME_STYLE in looks(title, "Nvidia")  # a name is shown dimmer than a ticker form
+        assert TICKER_STYLE not in looks(title, "Nvidia")
+        goldman = ticker_style(body, "Goldman Sachs")
+        assert goldman is not None
+        assert goldman.meta["ticker"] == "GS.N"
+        assert ticker_style(body, "Apple") is not None  # "Apple's": a possessive
+        assert plain(app, "#article-summary").startswith("Texas Instruments Inc <TXN>")
+        x = plain(app, "#article-title").index("NVDA")
+        await pilot.click("#article-title", offset=(x + 1, 0))
+        await wait_until(pilot, lambda: app.session.query_text == "ticker:NVDA.O")

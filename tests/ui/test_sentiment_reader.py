@@ -30,7 +30,7 @@ async def test_the_sidebar_mean_for_a_ticker_agrees_with_a_hand_count(
         text = plain(app, "#sidebar-body")
         # Bullish with confidence 0.52 (+1), Somewhat-Bearish with score -0.220581, and
         # Somewhat-Bullish with confidence 0.31 (+1): (1 - 0.220581 + 1) / 3 = +0.59.
-        assert "3 articles ▲+0.59" in text
+        assert "OVFD.O  ▲+0.59  3 articles" in text
 
 
 async def test_glyphs_come_from_the_direction_and_the_column_says_conf_or_score(
@@ -63,7 +63,7 @@ async def test_sentiment_facets_list_directions_then_labels(make_app: AppFactory
         await wait_until(pilot, lambda: isinstance(app.screen, FacetsScreen))
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        start = prompts.index("Sentiments")
+        start = next(i for i, p in enumerate(prompts) if p.startswith("Sentiment"))
         values = [" ".join(p.split()[1:]) for p in prompts[start + 1 : start + 8]]
         assert values[:3] == ["negative", "positive", "neutral"]
         assert set(values[3:]) == {"Bearish", "Bullish", "Somewhat-Bullish", "Somewhat-Bearish"}

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from tests.ui.conftest import wait_loaded, wait_until
 from tickertape.ui.app import TickertapeApp
+from tickertape.ui.screens.facets import FacetsScreen
 from tickertape.ui.screens.links import LinkListScreen
 from tickertape.ui.screens.warnings import WarningsScreen
 
@@ -83,13 +84,47 @@ async def _filtered(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.2)
 
 
+async def _no_match(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    app = pilot.app
+    assert isinstance(app, TickertapeApp)
+    await pilot.press("slash", *"ticker:AMZX", "enter")
+    await wait_until(pilot, lambda: app.reader.header.shown == 0 and bool(app.reader._empty_hints))
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
+async def _full_screen(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    await pilot.press("z")
+    await wait_until(pilot, lambda: pilot.app.screen.maximized is not None)
+    await pilot.pause(0.1)
+
+
+async def _facets(pilot: Pilot[Any]) -> None:
+    await _ready(pilot)
+    await pilot.press("t")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, FacetsScreen))
+    await pilot.pause(0.1)
+
+
 SCREENS = {
     "main_screen": _main,
     "help_screen": _help,
     "link_list": _links,
     "warnings_view": _warnings,
     "filtered_list_with_query_bar": _filtered,
+    "no_match_explained": _no_match,
+    "full_screen_article": _full_screen,
+    "facets": _facets,
 }
+
+# One light and one dark theme of each family that has both.
+THEMES = [
+    "textual-dark", "textual-light", "catppuccin-mocha", "catppuccin-latte",
+    "solarized-dark", "solarized-light", "rose-pine", "rose-pine-dawn",
+    "atom-one-dark", "atom-one-light", "ansi-dark", "ansi-light",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
@@ -103,3 +138,20 @@ def test_screen(
 ) -> None:
     app = _app(make_app, snapshot_index)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_main_screen_reads_in_every_theme_family(
+    snap_compare: SnapCompare,
+    make_app: Callable[..., TickertapeApp],
+    snapshot_index: Path,
+    theme: str,
+) -> None:
+    app = _app(make_app, snapshot_index)
+
+    async def themed(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        pilot.app.theme = theme
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=themed)

@@ -7,10 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tickertape.core.index import ArticleRow
 from tickertape.core.query import parse
 from tickertape.ui.screens.facets import facet_term
 from tickertape.ui.screens.help import key_label
-from tickertape.ui.widgets.article_list import compact_date, layout_columns
+from tickertape.ui.widgets.article_list import (
+    MIN_TICKERS,
+    compact_date,
+    display_source,
+    fit_tickers,
+    layout_columns,
+    shares_dates,
+)
 from tickertape.ui.widgets.header import count_text
 from tickertape.ui.widgets.sidebar import confidence_bar, describe_age
 
@@ -28,9 +36,45 @@ def test_title_shows_at_least_40_characters_at_120_columns() -> None:
     assert title.width >= 40
 
 
-def test_tickers_column_appears_only_when_there_is_room() -> None:
-    assert "tickers" not in {c.key for c in layout_columns(80)}
-    assert "tickers" in {c.key for c in layout_columns(120)}
+@pytest.mark.parametrize("with_time", [False, True])
+def test_at_80_columns_other_columns_give_way_before_the_title(with_time: bool) -> None:
+    columns = {c.key: c for c in layout_columns(79, with_time=with_time)}
+    assert columns["tickers"].width >= MIN_TICKERS  # one code at least: NVDA.O, AMZN.OQ
+    assert columns["source"].width >= 8
+    assert columns["title"].width >= 34
+    assert columns["title"].width > 3 * columns["source"].width
+
+
+def test_the_title_keeps_its_room_as_the_pane_narrows() -> None:
+    widths = {w: {c.key: c.width for c in layout_columns(w)} for w in (159, 119, 99, 79)}
+    assert widths[119]["title"] >= 40
+    # Between 119 and 79 columns the tickers and source columns give up more of their
+    # share than their size would say; the title is the last to shrink.
+    lost = {key: widths[119][key] - widths[79][key] for key in ("source", "tickers", "title")}
+    assert lost["tickers"] > 0
+    assert lost["source"] > 0
+    assert widths[79]["title"] / widths[119]["title"] > 79 / 119 - 0.05
+
+
+def test_only_a_very_narrow_pane_drops_the_tickers() -> None:
+    assert "tickers" in {c.key for c in layout_columns(70)}
+    assert "tickers" not in {c.key for c in layout_columns(45)}
+
+
+def test_tickers_cell_shows_whole_codes_and_marks_the_rest() -> None:
+    assert fit_tickers(["AMZN.O", "NVDA.O"], 13) == "AMZN.O NVDA.O"
+    assert fit_tickers(["AMZN.O", "NVDA.O", "AAPL.O"], 14) == "AMZN.O NVDA.O…"
+    assert fit_tickers(["AMZN.O", "NVDA.O", "AAPL.O"], 13) == "AMZN.O…      "
+    assert fit_tickers(["AMZN.O", "NVDA.O"], 7) == "AMZN.O…"
+    assert fit_tickers(["AMZN.OQ"], 7) == "AMZN.OQ"
+    assert fit_tickers([], 7) == " " * 7
+
+
+def test_sources_lose_their_www() -> None:
+    assert display_source("www.reuters.com") == "reuters.com"
+    assert display_source("WWW.wsj.com") == "wsj.com"
+    assert display_source("cn.wsj.com") == "cn.wsj.com"
+    assert display_source("www.") == "www."
 
 
 def test_compact_date_shows_time_this_year_and_the_date_otherwise() -> None:
@@ -39,7 +83,21 @@ def test_compact_date_shows_time_this_year_and_the_date_otherwise() -> None:
     last_year = int(datetime(2023, 3, 5, 9, 7, tzinfo=UTC).timestamp() * 1000)
     assert compact_date(this_year, now) == "Mar 05 09:07"
     assert compact_date(last_year, now) == "2023-03-05"
+    assert compact_date(last_year, now, with_time=True) == "2023-03-05 09:07"
     assert compact_date(None, now) == "—"
+
+
+def _row(rowid: int, published: datetime | None) -> ArticleRow:
+    ms = int(published.timestamp() * 1000) if published else None
+    return ArticleRow(rowid, f"id{rowid}", "a.txt", "", "", "t", "", ms, "", "", None, (), 0)
+
+
+def test_time_of_day_shows_when_neighbouring_rows_share_a_day() -> None:
+    one_day = [_row(n, datetime(2023, 3, 5, n, 0, tzinfo=UTC)) for n in range(8)]
+    spread = [_row(n, datetime(2023, 3, n + 1, 9, 0, tzinfo=UTC)) for n in range(8)]
+    assert shares_dates(one_day)
+    assert not shares_dates(spread)
+    assert not shares_dates([_row(1, None), _row(2, None)])
 
 
 def test_header_counts_use_thousands_separators() -> None:

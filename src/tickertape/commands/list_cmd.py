@@ -42,6 +42,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_query_arguments(parser)
     parser.add_argument("--limit", type=int, metavar="N", help="print at most N articles")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    parser.add_argument(
+        "--collapse",
+        action="store_true",
+        help="one article a story: the earliest version, with the number of versions",
+    )
     add_quiet_argument(parser)
 
 
@@ -51,8 +56,20 @@ def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[
 
     make_path = path_maker(cache.root)
     for start in range(0, len(rowids), _BATCH):
-        for article in cache.articles(rowids[start : start + _BATCH]):
-            yield article_record(article, make_path(article.path))
+        batch = rowids[start : start + _BATCH]
+        clusters = cache.clusters(batch)
+        found = cache.articles(batch)
+        if len(found) != len(batch):  # a refresh removed some meanwhile: pair them one by one
+            pairs = [(rowid, article) for rowid in batch for article in cache.articles([rowid])]
+        else:
+            pairs = list(zip(batch, found, strict=True))
+        for rowid, article in pairs:
+            record = article_record(article, make_path(article.path))
+            lead = clusters.get(rowid)
+            # The story: the lead's id (null when the article is alone) and its size.
+            record["cluster"] = lead[1] if lead else None
+            record["versions"] = lead[2] if lead else 1
+            yield record
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +80,13 @@ def run(args: argparse.Namespace) -> int:
     cache = open_index(root)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
-        rowids = cache.select(compiled, sort=args.sort, reverse=args.reverse, limit=args.limit)
+        if args.collapse:
+            rowids = cache.collapse(cache.select(compiled, sort=args.sort, reverse=args.reverse))
+            rowids = rowids if args.limit is None else rowids[: args.limit]
+        else:
+            rowids = cache.select(
+                compiled, sort=args.sort, reverse=args.reverse, limit=args.limit
+            )
         records = selected_records(cache, rowids)
         out = sys.stdout
         if args.format == "jsonl":
@@ -72,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             write_csv(records, out)
         else:
             width = shutil.get_terminal_size().columns if out.isatty() else None
-            write_table(list(records), out, width=width)
+            write_table(list(records), out, width=width, versions=args.collapse)
     finally:
         cache.close()
     return 0

@@ -51,6 +51,14 @@ def run(args: argparse.Namespace) -> int:
         total = len(cache.select(compiled))
         stats = cache.stats(compiled)
         means = cache.ticker_means(compiled, [code for code, _ in stats["ticker"]])
+        story_stats = cache.story_stats()
+        largest = [
+            (n, article.title, article.id)
+            for (lead, n), article in zip(
+                story_stats.largest, cache.articles([lead for lead, _ in story_stats.largest]),
+                strict=False,
+            )
+        ]
     finally:
         cache.close()
     if args.format == "json":
@@ -60,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
             "ticker_sentiment": {
                 code: None if mean is None else round(mean, 4) for code, mean in means.items()
             },
+            "stories": story_stats.stories,
+            "largest_stories": [
+                {"lead": article_id, "title": sanitize_inline(title), "versions": n}
+                for n, title, article_id in largest
+            ],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -79,5 +92,10 @@ def run(args: argparse.Namespace) -> int:
                 line = f"{line:<{width + key_width + 4}}  {sentiment_glyph(score_direction(mean))}"
                 line += f" {mean:+.2f}"
             lines.append(line)
+    lines += ["", "STORIES", f"  {story_stats.stories:,} in the whole index; the largest:"]
+    if not largest:
+        lines.append("  (none with more than one version)")
+    for n, title, article_id in largest:
+        lines.append(f"  {n:>4} versions  {sanitize_inline(title) or '(no title)'}  [{article_id}]")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

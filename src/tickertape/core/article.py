@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tickertape.core.sanitize import visible_path
+from tickertape.core.tickers import TickerMatch
 
 KNOWN_SENTIMENTS = ("positive", "negative", "neutral")
 """The directions an article's ``sentiment`` can hold (see ``core.sentiment``)."""
@@ -57,7 +58,9 @@ class Article:
     :data:`KNOWN_SENTIMENTS` (from the label, else from the sign of ``score``), or
     ``""`` when there is none. ``score`` is a signed sentiment score in [-1, 1].
     ``given_tickers`` are the tickers a record lists with their own sentiment; their
-    codes are in ``tickers`` too.
+    codes are in ``tickers`` too. ``tickers`` are the codes of ``ticker_matches``, which
+    also say how each was found (empty for an article rebuilt from a source that did
+    not keep it).
     """
 
     id: str
@@ -72,6 +75,7 @@ class Article:
     confidence: float | None = None
     images: list[str] = field(default_factory=list)
     tickers: list[str] = field(default_factory=list)
+    ticker_matches: list[TickerMatch] = field(default_factory=list)
     content: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -79,6 +83,14 @@ class Article:
     sentiment_label: str = ""
     score: float | None = None
     given_tickers: tuple[GivenTicker, ...] = ()
+
+
+def ticker_how(article: Article, code: str) -> str:
+    """How ``code`` was found in ``article``: link, symbol, name or given."""
+    for match in article.ticker_matches:
+        if match.code == code:
+            return match.how
+    return "symbol"
 
 
 def format_published(when: datetime | None) -> str | None:

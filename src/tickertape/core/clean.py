@@ -17,12 +17,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 import threading
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from tickertape.core.sanitize import sanitize
-from tickertape.core.tickers import iter_ticker_mentions, ticker_from_link
+from tickertape.core.tickers import iter_ticker_mentions, iter_ticker_spans, ticker_from_link
 
 MAX_BODY_CHARS = 500_000
 """Text beyond this many characters is cut off (``truncated``). The cap is on the text,
@@ -32,7 +33,7 @@ MAX_TAGS = 10_000
 """Bodies with more start tags than this skip BeautifulSoup (parse and walk cost about
 30 µs a tag) for the plain text of :func:`html_to_text`: deep or huge markup stays fast."""
 
-SpanKind = Literal["text", "emphasis", "strong", "code", "link", "ticker"]
+SpanKind = Literal["text", "emphasis", "strong", "code", "link", "ticker", "name"]
 BlockKind = Literal["paragraph", "heading", "item", "quote", "pre", "row"]
 
 
@@ -41,7 +42,8 @@ class Span:
     """A run of text with one style.
 
     A ``link`` span has the (sanitised, unchecked) ``url`` and its ``link_number``;
-    a ``ticker`` span has the normalised ``ticker`` code. A ``<br>`` is a ``"\\n"``
+    a ``ticker`` span (a ticker form or link) and a ``name`` span (a company named
+    in words, shown dimmer) have the normalised ``ticker`` code. A ``<br>`` is a ``"\\n"``
     inside a span's text.
     """
 
@@ -77,12 +79,15 @@ class Block:
 
 @dataclass(slots=True)
 class CleanedArticle:
-    """The cleaned body: blocks, numbered links (``links[n - 1]``), tickers in order."""
+    """The cleaned body: blocks, numbered links (``links[n - 1]``), tickers in order;
+    and the title and summary as spans with their tickers marked, when given."""
 
     blocks: list[Block]
     links: list[str]
     tickers: list[str]
     truncated: bool
+    title: list[Span] = field(default_factory=list)
+    summary: list[Span] = field(default_factory=list)
 
 
 CELL_SEPARATOR = " │ "
@@ -125,6 +130,12 @@ _CUT_TAG = re.compile(
     r"""<[A-Za-z][^<>"'\n]*(?:"[^"\n]*"[^<>"'\n]*|'[^'\n]*'[^<>"'\n]*)*+["'][^"'\n]*…[^"'\n]*$""",
     re.MULTILINE,
 )
+_ITEM_START = re.compile(r"<li\b", re.IGNORECASE)
+_LIST_TAG = re.compile(r"<(/?)(ul|ol|menu|li)\b[^<>]*>?", re.IGNORECASE)
+_BLOCK_START = re.compile(
+    r"<(?:p|div|h[1-6]|blockquote|table|pre|section|article|figure)\b", re.IGNORECASE
+)
+_TAG = re.compile(r"<[^<>]*>?")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _NEWLINE_RUN = re.compile(r" *\n[ \n]*")
 _NOT_WORDS = re.compile(r"[\s()\[\],.;:]*")
@@ -165,7 +176,8 @@ class _Context(NamedTuple):
 class _Builder:
     """Collects pieces of text into blocks; one instance per article."""
 
-    def __init__(self, max_chars: int = MAX_BODY_CHARS) -> None:
+    def __init__(self, max_chars: int = MAX_BODY_CHARS, known: Collection[str] = ()) -> None:
+        self.known = known  # the article's codes: names that need evidence count
         self.blocks: list[Block] = []
         self.room = max_chars  # characters of text still to be taken
         self.truncated = False
@@ -215,10 +227,17 @@ class _Builder:
             self._pieces.append((("link", ctx.link, None, self._number(ctx.link)), text))
             return
         position = 0
-        for start, end, code in iter_ticker_mentions(text):
-            self._add_plain(text[position:start], ctx)
-            self._add_ticker(text[start:end], code)
-            position = end
+        if ctx.ticker is not None:  # inside an instrument link: no names, only forms
+            for start, end, code in iter_ticker_mentions(text):
+                self._add_plain(text[position:start], ctx)
+                self._add_ticker(text[start:end], code)
+                position = end
+            self._add_plain(text[position:], ctx)
+            return
+        for span in iter_ticker_spans(text, known=self.known):
+            self._add_plain(text[position : span.start], ctx)
+            self._add_ticker(text[span.start : span.end], span.code, span.how == "name")
+            position = span.end
         self._add_plain(text[position:], ctx)
 
     def _add_plain(self, text: str, ctx: _Context) -> None:
@@ -229,9 +248,9 @@ class _Builder:
         else:
             self._pieces.append(((ctx.inline, None, None, None), text))
 
-    def _add_ticker(self, text: str, code: str) -> None:
+    def _add_ticker(self, text: str, code: str, name: bool = False) -> None:
         self.tickers.setdefault(code, None)
-        self._pieces.append((("ticker", None, code, None), text))
+        self._pieces.append((("name" if name else "ticker", None, code, None), text))
 
     def _number(self, url: str) -> int:
         number = self._link_numbers.get(url)
@@ -509,22 +528,89 @@ def _parse(html: str, parser: str) -> Any:
     return bs4.BeautifulSoup(" " + html if html.startswith("<?xml") else html, parser)
 
 
-def clean_html(html: str, *, max_chars: int = MAX_BODY_CHARS) -> CleanedArticle:
+def clean_html(
+    html: str,
+    *,
+    max_chars: int = MAX_BODY_CHARS,
+    known: Collection[str] = (),
+    title: str = "",
+    summary: str = "",
+) -> CleanedArticle:
     """Structured, sanitised blocks for display; never raises on any input text.
 
     At most ``max_chars`` characters of text are kept (``truncated`` says when more
     were there); the markup is parsed whole, so a cut never falls inside a tag.
+    ``known`` holds the article's ticker codes (a name like "Apple" alone is marked
+    when the article has AAPL); ``title`` and ``summary`` come back as spans.
     """
+    cleaned = _clean_body(html, max_chars, known)
+    cleaned.title = inline_spans(title, known)
+    cleaned.summary = inline_spans(summary, known)
+    return cleaned
+
+
+def inline_spans(text: str, known: Collection[str] = ()) -> list[Span]:
+    """Plain text (a title, a summary) as spans with its tickers and names marked."""
+    if not text:
+        return []
+    spans: list[Span] = []
+    position = 0
+    for span in iter_ticker_spans(text, known=known, headline=True):
+        if span.start > position:
+            spans.append(Span("text", text[position : span.start]))
+        kind: SpanKind = "name" if span.how == "name" else "ticker"
+        spans.append(Span(kind, text[span.start : span.end], ticker=span.code))
+        position = span.end
+    if position < len(text):
+        spans.append(Span("text", text[position:]))
+    return spans
+
+
+def _clean_body(html: str, max_chars: int, known: Collection[str]) -> CleanedArticle:
     # Raw controls, escape sequences and lone surrogates go first: parsers choke on some.
     html = _drop_cut_tags(sanitize(html))
     if "<" not in html:  # plain text: nothing to parse
-        return _plain_article(html_lib.unescape(html), max_chars)
+        return _plain_article(html_lib.unescape(html), max_chars, known)
+    html = _close_dangling_item(html)
     if _count_start_tags(html) <= MAX_TAGS:
         for parser in ("lxml", "html.parser"):
-            cleaned = _clean_with(parser, html, max_chars)
+            cleaned = _clean_with(parser, html, max_chars, known)
             if cleaned is not None:
                 return cleaned
-    return _plain_article(_markup_text(html), max_chars)
+    return _plain_article(_markup_text(html), max_chars, known)
+
+
+def _close_dangling_item(html: str) -> str:
+    """End a last ``<li>`` that is never closed before the paragraph that follows it.
+
+    News APIs cut a list of headlines short (``<ol><li>…<li>Odesa p…``) and go on with
+    the article's ``<p>``; a parser then puts that paragraph, and every later one,
+    inside the open item. When nothing after the last ``<li>`` closes it (no ``</li>``,
+    ``<li>``, ``</ol>`` or ``</ul>``) and text stands between it and a block, the item
+    and its open lists are closed there.
+    """
+    if _ITEM_START.search(html) is None:
+        return html
+    open_lists: list[str] = []
+    last_item: re.Match[str] | None = None
+    for match in _LIST_TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name == "li":
+            last_item = None if closing else match
+        elif closing:
+            if name in open_lists:
+                del open_lists[len(open_lists) - 1 - open_lists[::-1].index(name) :]
+            last_item = None
+        else:
+            open_lists.append(name)
+            last_item = None
+    if last_item is None:
+        return html
+    block = _BLOCK_START.search(html, last_item.end())
+    if block is None or not _TAG.sub("", html[last_item.end() : block.start()]).strip():
+        return html
+    closing_tags = "</li>" + "".join(f"</{name}>" for name in reversed(open_lists))
+    return html[: block.start()] + closing_tags + html[block.start() :]
 
 
 def _drop_cut_tags(html: str) -> str:
@@ -535,8 +621,10 @@ def _count_start_tags(html: str) -> int:
     return sum(1 for _ in _START_TAG.finditer(html)) if html.count("<") > MAX_TAGS else 0
 
 
-def _clean_with(parser: str, html: str, max_chars: int) -> CleanedArticle | None:
-    builder = _Builder(max_chars)
+def _clean_with(
+    parser: str, html: str, max_chars: int, known: Collection[str]
+) -> CleanedArticle | None:
+    builder = _Builder(max_chars, known)
     try:
         _walk(_parse(html, parser), builder)
         return builder.result()
@@ -544,9 +632,9 @@ def _clean_with(parser: str, html: str, max_chars: int) -> CleanedArticle | None
         return None
 
 
-def _plain_article(text: str, max_chars: int) -> CleanedArticle:
+def _plain_article(text: str, max_chars: int, known: Collection[str]) -> CleanedArticle:
     """Paragraphs from plain text (a line each), tickers still marked."""
-    builder = _Builder(max_chars)
+    builder = _Builder(max_chars, known)
     builder.text(text, _Context())
     return builder.result()
 
@@ -651,6 +739,55 @@ def _text_parser() -> tuple[Any, _TextCollector]:
         )  # fmt: skip
         cached = _text_parsers.cached = (parser, target)
     return cached
+
+
+_MORE_MARKER = re.compile(r"\[\+\d+ chars\]")
+_CODE_IN_PARENS = re.compile(r"\(\s*(?:[A-Z]+:\s*)?[A-Z][A-Z0-9]{0,7}(?:\.[A-Z]{1,3})?\s*\)")
+"""A ticker mention as a lead paragraph writes it, ``( NVDA.O)``, ``(NYSE: GS)``."""
+_DATELINE = re.compile(r"[^\n]{1,80}?\s?(?:-|--|–|—)\s")
+SUMMARY_LEAD = 40
+"""How many letters of a dateline (``WASHINGTON, March 5 -``) may come before the
+repeated summary at the start of a body."""
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits, case-folded: what stays when quotes, dashes,
+    spacing and entities are written differently in a summary and its body."""
+    text = _MORE_MARKER.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def repeats_summary(summary: str, blocks: list[Block]) -> bool:
+    """Whether the body begins with the summary, so showing both says it twice.
+
+    News APIs and feeds often take the summary from the lead paragraph (or a list of
+    headlines), some with the ticker mentions taken out; Reuters puts a dateline before
+    it. Text is compared by its letters and digits only; a summary cut off with ``…``
+    matches the start of the longer text.
+    """
+    wanted = _letters(summary.strip().removesuffix("…").removesuffix("..."))
+    if not wanted:
+        return False
+    return any(_begins_with(wanted, blocks, keep_tickers=keep) for keep in (True, False))
+
+
+def _begins_with(wanted: str, blocks: list[Block], *, keep_tickers: bool) -> bool:
+    parts: list[str] = []
+    size = 0
+    for block in blocks:
+        raw = "".join(span.text for span in block.spans if keep_tickers or span.kind != "ticker")
+        text = _letters(raw if keep_tickers else _CODE_IN_PARENS.sub("", raw))
+        parts.append(text)
+        size += len(text)
+        if size >= len(wanted) + SUMMARY_LEAD:
+            break
+    position = "".join(parts).find(wanted)
+    if position <= 0 or position > SUMMARY_LEAD:
+        return position == 0
+    # After a dateline ("LOS ANGELES, Feb 26 - Shr 80 cts vs 72 cts"), any summary;
+    # elsewhere only a real sentence, not a word that happens to be near the start.
+    dateline = _DATELINE.match(blocks[0].text)
+    return len(wanted) >= 20 or (dateline is not None and len(_letters(dateline[0])) == position)
 
 
 def blocks_to_plain(cleaned: CleanedArticle) -> str:

@@ -33,6 +33,7 @@ from typing import Final, Literal, TypeAlias
 
 from tickertape.core.folding import fold_text
 from tickertape.core.sentiment import DIRECTION_NAMES, family_keys, label_key
+from tickertape.core.stories import DUPES_SQL, IS_LEAD_SQL
 from tickertape.core.tickers import normalise_ticker
 
 MAX_QUERY_LENGTH: Final = 1000
@@ -41,12 +42,13 @@ MAX_DEPTH: Final = 32
 """Parentheses and ``-`` nest at most this deep, so no input can exhaust the stack."""
 FIELDS: Final = (
     "ticker", "sentiment", "source", "lang", "after", "before", "conf", "score", "is",
+    "dupes",
 )  # fmt: skip
 """Field names, in the order error messages and help list them."""
 
 NO_SENTIMENT: Final = ("unknown", "none")
 """``sentiment:`` values meaning "no direction" (no label, or one we do not know, and no score)."""
-IS_VALUES: Final = ("unread", "read", "starred")
+IS_VALUES: Final = ("unread", "read", "starred", "lead")
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Relative dates reach back at most about a century: enough, and never out of range.
@@ -330,6 +332,10 @@ def _field(name: str, op: str, raw: str, column: int, value_column: int) -> Fiel
         if not -1 <= number <= 1:
             raise QueryError("score is between -1 and 1", value_column)
         value = format(number.normalize() + 0, "f")  # + 0 turns -0 into 0
+    elif name == "dupes":
+        if not value.isascii() or not value.isdigit() or len(value) > 9:
+            raise QueryError("dupes: takes a number of versions", value_column)
+        value = str(int(value))
     elif name == "is" and value not in IS_VALUES:
         raise QueryError("is: takes " + ", ".join(IS_VALUES), value_column)
     return Field(name, op, value)
@@ -639,7 +645,12 @@ class _Compiler:
         if name == "score":
             self.params.append(float(value))
             return _SCORE_SQL[node.op]
+        if name == "dupes":
+            self.params.append(int(value))
+            return DUPES_SQL
         if name == "is":
+            if value == "lead":
+                return IS_LEAD_SQL
             if value == "starred":
                 return "a.id IN (SELECT article_id FROM flag_starred WHERE article_id IS NOT NULL)"
             if value == "read":
@@ -777,6 +788,8 @@ Fields (names in any case; quote values with spaces: source:"wall street")
   conf>0.9                confidence, also >=, <, <=
   score>0.3  score<-0.2  the signed sentiment score, -1 to 1, also >=, <=
   is:unread  is:read  is:starred
+  is:lead                 one article a story: the earliest version of each cluster
+  dupes:3                 stories with at least 3 versions (their every version)
 Articles with no date, confidence or score never match date, conf or score filters.
 A word with a colon that is not a field, like 10:30, is searched as words.
 """

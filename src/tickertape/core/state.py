@@ -47,14 +47,18 @@ from tickertape.core.sqlite import (
 )
 
 STATE_FILENAME: Final = "state.sqlite"
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 HISTORY_CAP: Final = 200
 VIEW_SLOTS: Final = 9
 BUSY_TIMEOUT_S: Final = 5.0
 # Well under SQLite's bound-parameter limit (999 before 3.32, 32766 since).
 _CHUNK: Final = 500
 
-_TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs"})
+_TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs", "watchlist"})
+# Version 1 had no watchlist: such a file is brought up to date, not moved aside.
+_MIGRATIONS: Final = {
+    "1": ("CREATE TABLE IF NOT EXISTS watchlist(code TEXT PRIMARY KEY, added REAL NOT NULL)",),
+}
 
 _FLAG_INDEXES: Final = (
     "CREATE INDEX IF NOT EXISTS flags_read ON flags(article_id, read) WHERE read = 1",
@@ -89,6 +93,7 @@ _SCHEMA: Final = (
     )""",
     "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs(index_key TEXT PRIMARY KEY, opened REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS watchlist(code TEXT PRIMARY KEY, added REAL NOT NULL)",
 )
 
 _Flag = Literal["read", "starred"]
@@ -234,6 +239,9 @@ def _prepare(conn: sqlite3.Connection) -> None:
                         (str(SCHEMA_VERSION),),
                     )
             tables = user_tables(conn)
+        if "meta" in tables and "flags" in tables:
+            _migrate(conn)
+            tables = user_tables(conn)
         if tables != _TABLES:
             extra = sorted(tables - _TABLES)
             missing = sorted(_TABLES - tables)
@@ -271,6 +279,22 @@ def _upgrade_flag_indexes(conn: sqlite3.Connection) -> None:
     except sqlite3.OperationalError as error:
         if not is_busy(error):  # busy: another process upgrades it, or the next run
             raise
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a state file of an earlier version up to this one, step by step."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    while row is not None and str(row[0]) in _MIGRATIONS:
+        with write_transaction(conn):
+            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if version is None or str(version[0]) != str(row[0]):
+                break  # another process migrated it meanwhile
+            for statement in _MIGRATIONS[str(row[0])]:
+                conn.execute(statement)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(int(row[0]) + 1),)
+            )
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
 
 
 def _move_aside(path: Path) -> Path:
@@ -729,6 +753,24 @@ class StateStore:
                 "ON CONFLICT(index_key) DO UPDATE SET opened = excluded.opened",
                 (index_key, when),
             )
+
+    # -- watchlist -------------------------------------------------------------
+
+    def watchlist(self) -> list[str]:
+        """The watched tickers, in the order they were added."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT code FROM watchlist ORDER BY added, code").fetchall()
+        return [str(row[0]) for row in rows]
+
+    def toggle_watch(self, code: str) -> bool:
+        """Watch ``code``, or stop watching it; whether it is watched now."""
+        with self._write() as conn:
+            gone = conn.execute("DELETE FROM watchlist WHERE code = ?", (code,)).rowcount
+            if not gone:
+                conn.execute(
+                    "INSERT INTO watchlist(code, added) VALUES (?, ?)", (code, time.time())
+                )
+        return not gone
 
 
 def index_setting(index_key: str, name: str) -> str:

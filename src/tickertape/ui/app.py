@@ -111,12 +111,19 @@ def _known_binding_ids() -> set[str]:
     from tickertape.ui.screens.help import HelpScreen
     from tickertape.ui.screens.links import LinkListScreen
     from tickertape.ui.screens.save_view import SaveViewScreen
+    from tickertape.ui.screens.ticker_desk import (
+        TickerAskScreen,
+        TickerDeskScreen,
+        TickerPickScreen,
+    )
     from tickertape.ui.screens.warnings import WarningsScreen
+    from tickertape.ui.screens.watchlist import WatchlistScreen
     from tickertape.ui.widgets.article_list import ArticleList
     from tickertape.ui.widgets.article_view import ArticleView
     from tickertape.ui.widgets.query_bar import QueryInput
 
     return binding_ids(
         TickertapeApp, ReaderScreen, ArticleList, ArticleView, QueryInput, HelpScreen,
-        LinkListScreen, FacetsScreen, WarningsScreen, SaveViewScreen,
+        LinkListScreen, FacetsScreen, WarningsScreen, SaveViewScreen, TickerDeskScreen,
+        TickerPickScreen, TickerAskScreen, WatchlistScreen,
     )  # fmt: skip

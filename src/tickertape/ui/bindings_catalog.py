@@ -13,6 +13,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
+from tickertape.ui.screens.help import key_label
 from tickertape.ui.widgets.article_list import ArticleList
 from tickertape.ui.widgets.article_view import ArticleView
 from tickertape.ui.widgets.query_bar import QueryInput
@@ -55,6 +56,20 @@ def binding_groups(
         ("List", keys(ArticleList.BINDINGS)),
         ("Article", keys(ArticleView.BINDINGS)),
         ("Query bar", keys(QueryInput.BINDINGS)),
+        *_desk_groups(keys),
+    ]
+
+
+def _desk_groups(
+    keys: Callable[[Iterable[BindingType]], list[tuple[str, str]]],
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The ticker desk's and the watchlist's own keys (their screens load when used)."""
+    from tickertape.ui.screens.ticker_desk import TickerDeskScreen
+    from tickertape.ui.screens.watchlist import WatchlistScreen
+
+    return [
+        ("Ticker desk", keys(TickerDeskScreen.BINDINGS)),
+        ("Watchlist", keys(WatchlistScreen.BINDINGS)),
     ]
 
 
@@ -65,7 +80,7 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
             action = binding.action
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} (key: {_key(binding, user_keys)})",
+                f"{binding.description} (key: {key_label(_key(binding, user_keys))})",
                 lambda action=action: reader.run_action(action),
             )
     panes: tuple[tuple[str, Callable[[], Widget], Iterable[BindingType]], ...] = (
@@ -76,7 +91,8 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
         for binding in _described(bindings):
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} in the {where} (key: {_key(binding, user_keys)})",
+                f"{binding.description} in the {where} "
+                f"(key: {key_label(_key(binding, user_keys))})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
     for view in reader.session.views():

@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tickertape.core.index import RefreshProgress, RefreshStats
     from tickertape.core.state_writer import WriteOutcome
+    from tickertape.core.suggest import Hint
     from tickertape.session import Counts, LoadedArticle, Opened, SearchResult
 
 
@@ -28,6 +31,14 @@ class ResultReady(Message):
     """Row ids for one search; a result of an older generation than the newest is dropped."""
 
     result: SearchResult
+
+
+@dataclass
+class HintsReady(Message):
+    """Why the search of ``generation`` found nothing, and what would."""
+
+    generation: int
+    hints: Sequence[Hint]
 
 
 @dataclass

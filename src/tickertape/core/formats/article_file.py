@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from tickertape.core.article import Article, GivenTicker, Problem
@@ -23,7 +24,7 @@ from tickertape.core.dates import date_from_epoch, read_date
 from tickertape.core.formats import ReadResult
 from tickertape.core.sanitize import clean_field, is_printable_text, sanitize, sanitize_inline
 from tickertape.core.sentiment import direction_of
-from tickertape.core.tickers import find_tickers, normalise_ticker
+from tickertape.core.tickers import find_ticker_matches, normalise_ticker, ticker_base
 
 # Canonical field names, keyed by their lower-case spelling.
 KNOWN_FIELDS: dict[str, str] = {
@@ -278,16 +279,23 @@ def build_article(
         warn("title", "no title")
     if not content:
         warn("content", "no content")
-    # One call for the two short fields: the per-call cost matters more than length.
-    # A dict merges in order of first mention without a quadratic "in list" test.
-    found = dict.fromkeys(find_tickers(f"{title}\n{summary}"))
-    found.update(dict.fromkeys(find_tickers(content)))
     given = _given_tickers(get("ticker_sentiment"), warn) + _given_tickers(get("tickers"), warn)
-    tickers = _extra_tickers(get("tickers"), list(found))
-    tickers = _extra_tickers([ticker.code for ticker in given], tickers)
-    if len(tickers) > MAX_TICKERS:
-        warn("tickers", f"{len(tickers):,} tickers; kept the first {MAX_TICKERS}")
-        del tickers[MAX_TICKERS:]
+    matches = find_ticker_matches(
+        content,
+        title=title,
+        summary=summary,
+        given=[*_listed_codes(get("tickers")), *(ticker.code for ticker in given)],
+    )
+    if len(matches) > MAX_TICKERS:
+        warn("tickers", f"{len(matches):,} tickers; kept the first {MAX_TICKERS}")
+        del matches[MAX_TICKERS:]
+    # A bare given code joined the listing the text names ("NVDA" and "Nvidia" give
+    # NVDA.O): its sentiment goes with it.
+    listing = {ticker_base(match.code): match.code for match in matches if "." in match.code}
+    given = tuple(
+        replace(ticker, code=listing[ticker.code]) if ticker.code in listing else ticker
+        for ticker in given
+    )
     # Fields in the order of the file format, so warnings come in that order too.
     link = _link(get("link"), warn)
     source = _source(get("source"), warn)
@@ -313,7 +321,8 @@ def build_article(
         given_tickers=_unique_given(given),
         confidence=confidence,
         images=_images(get("images"), warn),
-        tickers=tickers,
+        tickers=[match.code for match in matches],
+        ticker_matches=matches,
         content=content,
         extra=_extra(extra, warn) if extra else {},
         ordinal=ordinal,
@@ -621,21 +630,13 @@ def _extra(extra: Mapping[str, object], warn: Warn) -> dict[str, str]:
     return kept
 
 
-def _extra_tickers(value: object, tickers: list[str]) -> list[str]:
-    """Codes a record lists itself (``"tickers": ["NVDA.O"]``), after those in the text."""
+def _listed_codes(value: object) -> list[str]:
+    """Codes a record lists itself (``"tickers": ["NVDA.O"]``): found as ``given``."""
     if isinstance(value, str):  # "NVDA.O AAPL.O", as our own CSV and JSON Lines write them
         value = value.replace(",", " ").split()
     if not isinstance(value, list):
-        return tickers
-    found = dict.fromkeys(tickers)
-    for item in value:
-        if len(found) > MAX_TICKERS:
-            break  # the caller cuts to the limit and warns
-        if isinstance(item, str):
-            code = normalise_ticker(item)
-            if code is not None:
-                found[code] = None
-    return list(found)
+        return []
+    return [item for item in value[: MAX_TICKERS + 1] if isinstance(item, str)]
 
 
 _GIVEN_CODE_KEYS = ("ticker", "symbol", "code")
@@ -647,7 +648,7 @@ _GIVEN_RELEVANCE_KEYS = ("relevance_score", "relevance")
 def _given_tickers(value: object, warn: Warn) -> tuple[GivenTicker, ...]:
     """The objects of a record's ticker list (``ticker_sentiment``, ``tickers``).
 
-    Plain strings in ``tickers`` are codes without a sentiment (``_extra_tickers``
+    Plain strings in ``tickers`` are codes without a sentiment (``_listed_codes``
     reads them); objects carry the feed's own score, label and relevance for the
     ticker. Entries without a code are skipped with one warning; codes that are not
     listed instruments (``CRYPTO:BTC``) silently.

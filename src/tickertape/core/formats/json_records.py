@@ -43,8 +43,9 @@ _ALIASES = {
     "ticker_sentiment": "ticker_sentiment",
     "sentiment_label": "sentiment",
 }
-# Keys that are not metadata worth showing: the id is used, the path is ours.
-_NOT_EXTRA = frozenset({"id", "path", "ordinal", "warnings"})
+# Keys that are not metadata worth showing: the id is used, the path and how tickers
+# were found are ours (our own JSON Lines output read back).
+_NOT_EXTRA = frozenset({"id", "path", "ordinal", "warnings", "ticker_matches"})
 # Where a wrapper object keeps its list of records (NewsAPI, Alpha Vantage).
 _RECORD_LISTS = ("articles", "feed")
 # An id from a record is used only when it is a plain token a URL or shell can carry.

@@ -67,6 +67,17 @@ def stats(
     }
 
 
+VALUE_COLUMNS: Final = {
+    "sentiment": "a.sentiment", "label": "a.label", "source": "a.source",
+    "language": "a.language",
+}  # fmt: skip
+
+
+def values(conn: sqlite3.Connection, field: str, limit: int | None) -> tuple[tuple[str, int], ...]:
+    """The values one field takes across the index, most frequent first."""
+    return _group(conn, VALUE_COLUMNS[field], "1", (), limit)
+
+
 def ticker_stats(conn: sqlite3.Connection, derived: Derived) -> dict[str, tuple[int, float | None]]:
     """code -> (articles mentioning it, mean sentiment over those that have one).
 

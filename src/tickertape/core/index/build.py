@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
+from tickertape.core import stories
 from tickertape.core.article import Article, Problem
 from tickertape.core.folding import fold_text
 from tickertape.core.index.schema import (
@@ -103,16 +104,19 @@ class Counts:
 # encoded (JSON, milliseconds, joined tickers), so the writer thread only binds them.
 # (id, path, ordinal, published_ms, source, sentiment, language, confidence, tickers,
 #  n_warnings, link, title, summary, images_json, extra_json, warnings_json, ticker_rows,
-#  label, label_key, score); a ticker row is (code, base, the record's own score for it).
+#  label, label_key, score, lead); a ticker row is (code, base, the record's own score
+#  for it, how it was found); lead is the body's first line, kept only when there is
+#  no title and no summary.
 ArticleRecord = tuple[
     str, str, int, int | None, str, str, str, float | None, str, int,
-    str, str, str, str, str, str, list[tuple[str, str, float | None]],
-    str, str, float | None,
+    str, str, str, str, str, str, list[tuple[str, str, float | None, str]],
+    str, str, float | None, str,
 ]  # fmt: skip
 
 
 def article_record(article: Article) -> ArticleRecord:
     """The pre-encoded row of one article (see :data:`ArticleRecord`)."""
+    from tickertape.core.article import ticker_how
     from tickertape.core.sentiment import given_value, label_key
     from tickertape.core.tickers import ticker_base
 
@@ -123,13 +127,31 @@ def article_record(article: Article) -> ArticleRecord:
         " ".join(article.tickers), len(article.warnings), article.link, article.title,
         article.summary, json.dumps(article.images), json.dumps(article.extra),
         json.dumps(article.warnings),
-        [(code, ticker_base(code), given.get(code)) for code in dict.fromkeys(article.tickers)],
+        [
+            (code, ticker_base(code), given.get(code), ticker_how(article, code))
+            for code in dict.fromkeys(article.tickers)
+        ],
         article.sentiment_label, label_key(article.sentiment_label), article.score,
+        "" if article.title or article.summary else lead_line(article.content),
     )  # fmt: skip
 
 
 # A file's identity in ``files``: (size, mtime_ns, digest of its bytes).
 Identity = tuple[int, int, bytes | None]
+
+LEAD_CHARS = 200
+"""How much of an untitled article's first line the list keeps to show for it."""
+
+
+def lead_line(content: str) -> str:
+    """The first line of the body's text: what the list shows for an article with
+    neither title nor summary (737 of Reuters-21578's)."""
+    if not content:
+        return ""
+    from tickertape.core.clean import html_to_text
+
+    text = html_to_text(content[: LEAD_CHARS * 20])
+    return text.split("\n", 1)[0][:LEAD_CHARS]
 
 
 def read_files(
@@ -156,10 +178,11 @@ def file_digests(items: Sequence[tuple[str, str]]) -> list[tuple[str, bytes | No
 
 
 def extract_texts(
-    items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]],
-) -> list[tuple[int, str]]:
-    """Body text for the full-text index: (rowid, text) for each (rowid, ordinal) asked
-    of each (path, rel) file; an article no longer in its file gets no body.
+    items: Sequence[tuple[str, str, Sequence[tuple[int, int, str]]]],
+) -> list[tuple[int, str, bytes | None]]:
+    """Body text for the full-text index: (rowid, text, story signature) for each
+    (rowid, ordinal, title) asked of each (path, rel) file; an article no longer in its
+    file gets no body.
 
     An article file holds one article (ordinal 0) and only its ``content`` field is
     read again (:func:`article_content`): the first pass already parsed the rest.
@@ -168,21 +191,22 @@ def extract_texts(
     from tickertape.core.clean import html_to_text
     from tickertape.core.formats import is_record_file
     from tickertape.core.loader import read_entry
+    from tickertape.core.stories import signature
 
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, bytes | None]] = []
     for path, rel, wanted in items:
         if not is_record_file(rel):
             body = _article_file_body(path, rel)
-            for rowid, ordinal in wanted:
+            for rowid, ordinal, title in wanted:
                 text = html_to_text(body) if body and ordinal == 0 else ""
-                out.append((rowid, fold_text(text)))
+                out.append((rowid, fold_text(text), signature(title, text)))
             continue
         result = read_entry(FileEntry(Path(path), rel, 0, 0))
         by_ordinal = {article.ordinal: article for article in result.articles}
-        for rowid, ordinal in wanted:
+        for rowid, ordinal, title in wanted:
             article = by_ordinal.get(ordinal)
             text = html_to_text(article.content) if article and article.content else ""
-            out.append((rowid, fold_text(text)))
+            out.append((rowid, fold_text(text), signature(title, text)))
     return out
 
 
@@ -311,7 +335,7 @@ class Refresher:
         self._problems: list[tuple[str, str, str]] = []
         self._articles: list[tuple[object, ...]] = []
         self._details: list[tuple[object, ...]] = []
-        self._tickers: list[tuple[int, str, str, float | None]] = []
+        self._tickers: list[tuple[int, str, str, float | None, str]] = []
         self._pending_ids: set[str] = set()
         self._pool: _Runner | None = None
         self.file_path = path_maker(root)
@@ -458,6 +482,7 @@ class Refresher:
         ).fetchall()
         if rows:
             rowids = [(rowid,) for rowid, _ in rows]
+            stories.forget(conn, [rowid for rowid, _ in rows])
             conn.executemany("DELETE FROM tickers WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM details WHERE rowid = ?", rowids)
@@ -597,8 +622,8 @@ class Refresher:
             rowid = self._next_rowid
             self._next_rowid += 1
             pending.add(article_id)
-            self._articles.append((rowid, article_id, rel, *record[2:10], claim, *record[17:]))
-            self._details.append((rowid, *record[10:16], now))
+            self._articles.append((rowid, article_id, rel, *record[2:10], claim, *record[17:20]))
+            self._details.append((rowid, *record[10:16], now, record[20]))
             self._tickers.extend((rowid, *ticker) for ticker in record[16])
             self._pending_articles += 1
 
@@ -632,7 +657,7 @@ class Refresher:
             )
             conn.executemany(
                 """INSERT INTO details(rowid, link, title, summary, images, extra, warnings,
-                    added) VALUES (?,?,?,?,?,?,?,?)""",
+                    added, lead) VALUES (?,?,?,?,?,?,?,?,?)""",
                 self._details,
             )
             self._articles.clear()
@@ -640,7 +665,8 @@ class Refresher:
             self._pending_ids.clear()
         if self._tickers:
             conn.executemany(
-                "INSERT INTO tickers(rowid, code, base, score) VALUES (?, ?, ?, ?)", self._tickers
+                "INSERT INTO tickers(rowid, code, base, score, how) VALUES (?, ?, ?, ?, ?)",
+                self._tickers,
             )
             self._tickers.clear()
 
@@ -762,7 +788,7 @@ class Refresher:
         # A batch is committed, with its ``fts_upto``, once all its rows are in.
         batches: deque[_FtsBatch] = deque()
 
-        def tasks() -> Iterator[Sequence[tuple[str, str, list[tuple[int, int]]]]]:
+        def tasks() -> Iterator[Sequence[tuple[str, str, list[tuple[int, int, str]]]]]:
             after = upto
             while True:
                 rows = conn.execute(
@@ -774,9 +800,9 @@ class Refresher:
                 if not rows:
                     return
                 after = rows[-1][0]
-                by_rel: dict[str, list[tuple[int, int]]] = {}
-                for rowid, rel, ordinal, _, _ in rows:
-                    by_rel.setdefault(rel, []).append((rowid, ordinal))
+                by_rel: dict[str, list[tuple[int, int, str]]] = {}
+                for rowid, rel, ordinal, title, _ in rows:
+                    by_rel.setdefault(rel, []).append((rowid, ordinal, title))
                 jobs = [(self.file_path(rel), rel, wanted) for rel, wanted in by_rel.items()]
                 chunks = list(_chunks(jobs, _TASK_FILES))
                 fields = {rowid: (title, summary) for rowid, _, _, title, summary in rows}
@@ -795,9 +821,10 @@ class Refresher:
                     "INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                     [
                         (rowid, *(fold_text(value or "") for value in fields[rowid]), text)
-                        for rowid, text in result
+                        for rowid, text, _ in result
                     ],
                 )
+                stories.add(conn, [(rowid, sig) for rowid, _, sig in result])
                 batch.chunks -= 1
                 if batch.chunks:
                     continue
@@ -821,6 +848,7 @@ class Refresher:
         conn = self.conn
         self.begin()
         conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+        stories.reset(conn)
         set_meta(conn, "fts_upto", 0)
         set_meta(conn, "fts_stale", 0)
         self._renumber()

@@ -31,19 +31,22 @@ import sqlite3
 import tempfile
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tickertape.core import sqlite
+from tickertape.core import sqlite, stories
 from tickertape.core.article import Article, Problem
-from tickertape.core.index import aggregate, articles, build, rows, select
+from tickertape.core.index import aggregate, articles, build, rows, select, ticker_stats
 from tickertape.core.index.aggregate import Facets
 from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
 from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
+from tickertape.core.index.ticker_stats import Period, TickerSummary
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
@@ -76,6 +79,7 @@ class IndexCache:
         self._rows_lock = threading.Lock()
         self._temp_dir = temp_dir
         self._derived = Derived()
+        self._followers: tuple[int, array[int]] = (-2, array("q"))
         self._root_text = str(root.expanduser().resolve())
         self._state_path: Path | None = None
 
@@ -317,6 +321,11 @@ class IndexCache:
         with self._reading():
             return select.find(self._conn, id_or_prefix)
 
+    def find_file(self, rel: str) -> list[int]:
+        """Rowids of the articles of the file ``rel`` (a warning's path), in file order."""
+        with self._lock:
+            return select.find_file(self._conn, rel)
+
     # -- rows and articles -------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -400,10 +409,80 @@ class IndexCache:
         with self._snapshot():
             return aggregate.facets(self._conn, query, limit)
 
+    def values(self, field: str, limit: int | None = 50) -> tuple[tuple[str, int], ...]:
+        """What ``sentiment`` (the direction), ``label`` (the sentiment label as written),
+        ``source`` or ``language`` holds across the index, with
+        counts, most frequent first: what a query that found nothing could ask for."""
+        with self._snapshot():
+            return aggregate.values(self._conn, field, limit)
+
     def stats(self, query: CompiledQuery | None) -> dict[str, list[tuple[str, int]]]:
         """Counts by source, sentiment, label, language, ticker (top 20) and month."""
         with self._snapshot():
             return aggregate.stats(self._conn, query)
+
+    # -- stories ---------------------------------------------------------------------
+
+    def collapse(self, rowids: Sequence[int]) -> Sequence[int]:
+        """``rowids`` without the versions that are not their cluster's lead."""
+        with self._snapshot() as derived:
+            if self._followers[0] != derived.generation:
+                self._followers = (derived.generation, stories.followers(self._conn))
+        return select.without(rowids, self._followers[1])
+
+    def clusters(self, rowids: Sequence[int]) -> dict[int, tuple[int, str, int, int]]:
+        """rowid -> (lead rowid, lead id, versions, sources) for those in a cluster."""
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return stories.cluster_info(conn, rowids)
+
+    def cluster(self, rowid: int) -> list[int]:
+        """Every version of the article's story, the lead first, then by date."""
+        with self._rows_reader() as conn, sqlite.read_transaction(conn):
+            return stories.cluster_of(conn, rowid)
+
+    def story_stats(self, top: int = 5) -> stories.StoryStats:
+        """How many stories the index holds and its largest clusters."""
+        with self._snapshot():
+            return stories.story_stats(self._conn, top)
+
+    # -- the ticker desk (see ticker_stats) -----------------------------------------------
+
+    def ticker_summaries(
+        self, query: CompiledQuery | None, since: datetime | None = None
+    ) -> list[TickerSummary]:
+        """Every ticker of what ``query`` selects (published since ``since``)."""
+        with self._snapshot():
+            return ticker_stats.summaries(self._conn, query, since)
+
+    def ticker_trend(
+        self, code: str, query: CompiledQuery | None, by: str, first: date, last: date
+    ) -> list[Period]:
+        """The ticker's articles and mean sentiment per period, zeros included."""
+        with self._snapshot():
+            return ticker_stats.trend(self._conn, code, query, by, first, last)
+
+    def ticker_co_mentions(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        with self._snapshot():
+            return ticker_stats.co_mentions(self._conn, code, query, limit)
+
+    def ticker_sources(
+        self, code: str, query: CompiledQuery | None, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        with self._snapshot():
+            return ticker_stats.by_source(self._conn, code, query, limit)
+
+    def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]:
+        with self._snapshot():
+            return ticker_stats.by_direction(self._conn, code, query)
+
+    def date_range(
+        self, query: CompiledQuery | None = None
+    ) -> tuple[datetime | None, datetime | None]:
+        """First and last publication dates of what ``query`` selects."""
+        with self._snapshot():
+            return ticker_stats.date_range(self._conn, query)
 
 
 def _open_or_rebuild(path: Path, root_text: str, notices: list[str]) -> sqlite3.Connection:

@@ -10,17 +10,18 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from tickertape.core.article import Article, Problem
 from tickertape.core.index.schema import ORDER_FROM, from_ms
+from tickertape.core.tickers import How, TickerMatch
 
 T = TypeVar("T")
 # Well under SQLite's bound-parameter limit.
 _CHUNK: Final = 500
 _ROW_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, d.link, a.source, d.title, d.summary, a.published, a.language, "
-    "a.sentiment, a.confidence, a.tickers, a.n_warnings, a.score"
+    "a.sentiment, a.confidence, a.tickers, a.n_warnings, a.score, d.lead"
 )
 ARTICLE_COLUMNS: Final = (
     "a.rowid, a.id, a.rel, a.ordinal, d.link, a.source, d.title, d.summary, a.published, "
@@ -48,6 +49,12 @@ class ArticleRow:
     tickers: tuple[str, ...]
     n_warnings: int
     score: float | None = None
+    lead: str = ""
+    """The body's first line, kept only for an article with no title and no summary."""
+    versions: int = 1
+    """Versions of the article's story (set by the reader's session when collapsed)."""
+    sources: int = 1
+    """Distinct sources among those versions."""
 
 
 def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:
@@ -56,8 +63,33 @@ def rows(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[ArticleRow]:
 
 
 def articles(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[Article]:
-    """Cached articles (every field but ``content``) in the given order."""
-    return _fetch(conn, rowids, ARTICLE_COLUMNS, article_from_row)
+    """Cached articles (every field but ``content``) in the given order, with how
+    each ticker was found."""
+    hows = _ticker_hows(conn, rowids)
+
+    def make(row: Sequence[Any]) -> Article:
+        article = article_from_row(row)
+        found = hows.get(row[0], {})
+        article.ticker_matches = [
+            TickerMatch(code, cast(How, found.get(code, "symbol"))) for code in article.tickers
+        ]
+        return article
+
+    return _fetch(conn, rowids, ARTICLE_COLUMNS, make)
+
+
+def _ticker_hows(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """``{rowid: {code: how}}`` from the tickers table, a chunk at a time."""
+    hows: dict[int, dict[str, str]] = {}
+    wanted = list(rowids)
+    for start in range(0, len(wanted), _CHUNK):
+        part = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for rowid, code, how in conn.execute(
+            f"SELECT rowid, code, how FROM tickers WHERE rowid IN ({marks})", part
+        ):
+            hows.setdefault(rowid, {})[code] = how
+    return hows
 
 
 def _fetch(
@@ -102,7 +134,7 @@ def _row_from_record(row: Sequence[Any]) -> ArticleRow:
     """A list row from a ``_ROW_COLUMNS`` record."""
     return ArticleRow(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0, row[13],
+        row[8], row[9], row[10], tuple(row[11].split()), row[12] or 0, row[13], row[14] or "",
     )  # fmt: skip
 
 

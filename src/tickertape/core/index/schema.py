@@ -22,11 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
-from tickertape.core import sqlite
+from tickertape.core import sqlite, stories
 
 # 4: the full-text index holds folded text (core/folding.py), so older caches rebuild.
 # 5: files.digest (for `index --check`) and sort orders stored with a checksum.
-SCHEMA_VERSION: Final = 5
+# 6: the tickers table says how each ticker was found (link, symbol, name, given).
+# 7: details.lead, the first body line of an article with no title and no summary.
+# 8: story clusters (core/stories.py): signatures, band keys and members.
+SCHEMA_VERSION: Final = 8
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -82,11 +85,14 @@ _SCHEMA: Final = (
     """CREATE TABLE details(
         rowid INTEGER PRIMARY KEY,
         link TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,
-        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL
+        images TEXT NOT NULL, extra TEXT NOT NULL, warnings TEXT NOT NULL, added REAL NOT NULL,
+        lead TEXT NOT NULL DEFAULT ''
     )""",
-    # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL.
+    # score: the sentiment the record gives this ticker itself (JSON feeds), else NULL;
+    # how: link, symbol, name or given (core.tickers.How); ticker:NVDA finds every kind.
     """CREATE TABLE tickers(
-        rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL, score REAL
+        rowid INTEGER NOT NULL, code TEXT NOT NULL, base TEXT NOT NULL, score REAL,
+        how TEXT NOT NULL
     )""",
     """CREATE VIRTUAL TABLE fts USING fts5(
         title, summary, body, content='', tokenize='unicode61 remove_diacritics 2'
@@ -95,10 +101,11 @@ _SCHEMA: Final = (
         rel TEXT NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL
     )""",
     "CREATE TABLE orders(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL)",
+    *stories.SCHEMA,
 )
 _TABLES: Final = frozenset(
     {"meta", "files", "articles", "details", "tickers", "fts", "problems", "orders"}
-)
+) | stories.TABLES
 
 # Natural order of each sort key as SQL terms (expression, descending?), ties by date
 # (newest first) then id. NULLs sort lowest in SQLite, so "DESC" puts them last.

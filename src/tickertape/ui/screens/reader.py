@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar
+from textual.widgets import Input, ProgressBar
 
 from tickertape.core import links
 from tickertape.core.errors import describe_error
@@ -32,8 +32,9 @@ from tickertape.core.query import QueryError
 from tickertape.session import ReaderSession
 from tickertape.ui import messages
 from tickertape.ui.clipboard import copy_with_fallback
-from tickertape.ui.widgets.article_list import ArticleList, ListHeader
+from tickertape.ui.widgets.article_list import ArticleList, ListHeader, ListPane
 from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.footer import KeyFooter
 from tickertape.ui.widgets.header import IndexHeader
 from tickertape.ui.widgets.query_bar import QueryBar
 from tickertape.ui.widgets.sidebar import Sidebar
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, RefreshProgress
     from tickertape.core.state_writer import WriteOutcome
+    from tickertape.core.suggest import Hint
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
 
 M = TypeVar("M", bound=Message)
@@ -91,9 +93,14 @@ class ReaderScreen(Screen[None]):
         Binding("r", "reverse", "Reverse", show=False, id="app.reverse"),
         Binding("R", "sort_relevance", "Sort by relevance", show=False, id="app.relevance"),
         Binding("t", "facets", "Facets", id="app.facets"),
+        Binding("T", "ticker_desk", "Ticker desk", id="app.ticker_desk"),
+        Binding("W", "watchlist", "Watchlist", id="app.watchlist"),
+        Binding("plus", "watch", "Watch ticker", show=False, id="app.watch"),
         Binding("m", "toggle_read", "Read/unread", show=False, id="app.read"),
         Binding("asterisk", "toggle_star", "Star", id="app.star"),
         Binding("u", "unread_only", "Unread only", show=False, id="app.unread"),
+        Binding("c", "toggle_stories", "Stories/all", show=False, id="app.stories"),
+        Binding("v", "story", "Versions", show=False, id="app.story"),
         Binding("ctrl+s", "save_view", "Save view", show=False, id="app.save_view"),
         *(
             Binding(str(n), f"apply_view({n})", f"View {n}", show=False, id=f"app.view{n}")
@@ -123,6 +130,8 @@ class ReaderScreen(Screen[None]):
         self._refresh_after_paint = False
         self._refresh_cancel = threading.Event()
         session.on_state_written = self._state_written
+        self._open_after_search: int | None = None
+        self._empty_hints: Sequence[Hint] = ()
 
     # -- layout -------------------------------------------------------------
 
@@ -130,7 +139,7 @@ class ReaderScreen(Screen[None]):
         yield IndexHeader(id="header")
         yield ProgressBar(id="build-progress", show_eta=False)
         yield QueryBar(id="query-bar")
-        with Vertical(id="list-pane"):
+        with ListPane(id="list-pane"):
             yield ListHeader(id="list-header")
             yield ArticleList(
                 self._fetch_rows, self.session.flags, clock=self.clock, id="article-list"
@@ -138,7 +147,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="detail"):
             yield ArticleView(id="article-view")
             yield Sidebar(id="sidebar")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article_list(self) -> ArticleList:
@@ -330,7 +339,9 @@ class ReaderScreen(Screen[None]):
         """Ask for the current query and sort; the newest request wins (see the session)."""
         if self.session.index is None:
             return
-        _, start = self.session.request_search(first_screen=first_screen)
+        row = self.article_list.current_row()
+        keep_id = row.id if row is not None else None
+        _, start = self.session.request_search(first_screen=first_screen, keep_id=keep_id)
         if start:
             self._run_searches()
 
@@ -356,7 +367,10 @@ class ReaderScreen(Screen[None]):
             self._refresh_after_paint = False
             self.call_after_refresh(self._refresh_index)
         article_list = self.article_list
-        article_list.set_rowids(result.rowids, keep=article_list.current_rowid)
+        keep = self._open_after_search or result.keep or article_list.current_rowid
+        self._open_after_search = None
+        self._empty_hints = ()
+        article_list.set_rowids(result.rowids, keep=keep)
         article_list.set_highlight(result.terms)
         if result.terms != self.terms:
             self.terms = result.terms
@@ -364,8 +378,24 @@ class ReaderScreen(Screen[None]):
                 self.article_view.show_article(
                     self.current_article, self.current_cleaned, self.terms
                 )
+        self.header.stories = result.stories
         self._show_counts(result.total, len(result.rowids), partial=result.partial)
         if not result.rowids:
+            self._show_empty()
+            if result.total >= 0 and self.session.effective_query().strip():
+                self._explain_empty(result.generation)
+
+    @work(thread=True, exclusive=True, group="hints", exit_on_error=False)
+    def _explain_empty(self, generation: int) -> None:
+        """Why nothing matched: a few aggregate queries, off the search worker so that
+        typing on is never slowed by them."""
+        if self.session.is_current(generation):
+            self.post_message(messages.HintsReady(generation, self.session.explain_empty()))
+
+    @_unless_exiting
+    def on_hints_ready(self, event: messages.HintsReady) -> None:
+        if self.session.is_current(event.generation) and not self.article_list.rowids:
+            self._empty_hints = event.hints
             self._show_empty()
 
     def _show_counts(self, total: int, shown: int, *, partial: bool) -> None:
@@ -382,17 +412,30 @@ class ReaderScreen(Screen[None]):
         self.header.query_text = self.session.query_text
 
     def _show_empty(self) -> None:
+        """Each pane says what happened and what to do (see ``ui/empty.py``)."""
+        from tickertape.ui import empty
+
         self.current_article = None
         self._loaded_rowid = None
+        session = self.session
         try:
-            empty = self.session.count() == 0
+            no_articles = session.count() == 0
         except CacheDamaged:
-            empty = False
-        if empty and not self.session.building:
-            self.article_view.show_placeholder("This index has no articles.")
+            no_articles = False
+        if no_articles and not session.building:
+            state = empty.no_articles(self.header.warnings)
+        elif session.building and not session.effective_query().strip():
+            self.article_list.set_empty_text(())
+            self.article_view.show_placeholder("Reading the index…")
+            self.query_one(Sidebar).clear()
+            return
         else:
-            self.article_view.show_placeholder("No article matches the query.")
-        self.query_one(Sidebar).clear()
+            state = empty.no_match(
+                session.query_text, self._empty_hints, unread_only=session.unread_only
+            )
+        self.article_list.set_empty_text(state.list_lines)
+        self.article_view.show_placeholder(state.title, state.view_lines)
+        self.query_one(Sidebar).show_hints("What to do", state.keys)
 
     def action_cycle_sort(self) -> None:
         self._set_sort(self.session.next_sort(self.conf_mode))
@@ -480,7 +523,11 @@ class ReaderScreen(Screen[None]):
         if event.rowid is None:
             self._show_empty()
             return
-        if event.rowid != self._loaded_rowid:
+        row = self.article_list.current_row()
+        article = self.current_article
+        if row is not None and article is not None and row.id == article.id:
+            self._loaded_rowid = event.rowid  # renumbered by a first build: still the same
+        elif event.rowid != self._loaded_rowid:
             self._load_article(event.rowid)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
@@ -523,6 +570,8 @@ class ReaderScreen(Screen[None]):
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
         self.article_view.focus()
+        if event.maximize:
+            self.maximize(self.article_view, container=False)
 
     @on(ArticleView.Focused)
     def _reading(self) -> None:
@@ -531,7 +580,9 @@ class ReaderScreen(Screen[None]):
     def _mark_current_read(self) -> None:
         """Opening an article marks it read; merely moving over it does not."""
         article = self.current_article
-        if article is not None and self.session.mark_read_later(article.id):
+        if article is not None and self.session.mark_read_later(
+            article.id, self.article_list.current_rowid
+        ):
             self.article_list.invalidate_rows()
 
     @on(ArticleView.Leave)
@@ -673,6 +724,28 @@ class ReaderScreen(Screen[None]):
         )
         self._search()
 
+    def action_toggle_stories(self) -> None:
+        collapsed = self.session.toggle_collapsed()
+        self.notify(
+            "One row a story" if collapsed else "Every version of every story",
+            timeout=1.5,
+            markup=False,
+        )
+        self._search()
+
+    def action_story(self) -> None:
+        rowid = self.article_list.current_rowid
+        if rowid is not None:
+            self._show_story(rowid)
+
+    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
+    def _show_story(self, rowid: int) -> None:
+        from tickertape.ui.screens.cluster import ClusterScreen
+
+        versions = self.session.story(rowid)
+        if versions:
+            self.app.call_from_thread(self.app.push_screen, ClusterScreen(versions))
+
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
     def _count_unread(self) -> None:
         if self.session.index is not None:
@@ -731,12 +804,82 @@ class ReaderScreen(Screen[None]):
         ]
         from tickertape.ui.screens.facets import FacetsScreen
 
-        self.app.call_from_thread(self.app.push_screen, FacetsScreen(groups), self._facet_chosen)
+        screen = FacetsScreen(groups, on_watch=self.toggle_watch)
+        self.app.call_from_thread(self.app.push_screen, screen, self._facet_chosen)
 
     def _facet_chosen(self, term: str | None) -> None:
         if term:
             self.set_query(self.session.narrowed_by(term))
             self.article_list.focus()
+
+    # -- the ticker desk and the watchlist (see screens/ticker_desk, screens/watchlist) --
+
+    def _article_tickers(self) -> list[str]:
+        """The tickers of the article being read, else of the row under the cursor."""
+        if self.article_view.has_focus and self.current_article is not None:
+            return list(dict.fromkeys(self.current_article.tickers))
+        row = self.article_list.current_row()
+        return list(row.tickers) if row is not None else []
+
+    def _with_ticker(self, then: Callable[[str], None], *, ask: bool) -> None:
+        """Run ``then`` with the article's ticker: picked when there are several, typed
+        (with completion) when there is none and ``ask``."""
+        from tickertape.ui.screens.ticker_desk import TickerAskScreen, TickerPickScreen
+
+        def chosen(code: str | None) -> None:
+            if code:
+                then(code)
+
+        codes = self._article_tickers()
+        if len(codes) == 1:
+            then(codes[0])
+        elif codes:
+            self.app.push_screen(TickerPickScreen(codes), chosen)
+        elif ask:
+            self.app.push_screen(TickerAskScreen(sorted(self.ticker_stats)), chosen)
+        else:
+            self.notify("This article names no ticker", severity="warning", markup=False)
+
+    def action_ticker_desk(self) -> None:
+        self._with_ticker(self.open_ticker_desk, ask=True)
+
+    def open_ticker_desk(self, code: str) -> None:
+        from tickertape.ui.screens.ticker_desk import TickerDeskScreen
+
+        self.app.push_screen(
+            TickerDeskScreen(self.session, code, clock=self.clock, on_filter=self.filter_by_ticker)
+        )
+
+    def action_watch(self) -> None:
+        self._with_ticker(self.toggle_watch, ask=False)
+
+    def toggle_watch(self, code: str) -> None:
+        watched = self.session.toggle_watch(code)
+        if watched is None:
+            self.notify("No state store: the watchlist is unavailable", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        self.notify(
+            f"Watching {code}" if watched else f"Stopped watching {code}", timeout=1.5,
+            markup=False,
+        )  # fmt: skip
+
+    def action_watchlist(self) -> None:
+        from tickertape.ui.screens.watchlist import WatchlistScreen
+
+        self.app.push_screen(
+            WatchlistScreen(self.session, today=lambda: self.clock().date()),
+            self._watch_chosen,
+        )
+
+    def _watch_chosen(self, choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        what, code = choice
+        if what == "desk":
+            self.open_ticker_desk(code)
+        else:
+            self.filter_by_ticker(code)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -750,7 +893,33 @@ class ReaderScreen(Screen[None]):
         problems = self.session.problems()
         from tickertape.ui.screens.warnings import WarningsScreen
 
-        self.app.call_from_thread(self.app.push_screen, WarningsScreen(problems))
+        self.app.call_from_thread(
+            self.app.push_screen, WarningsScreen(problems), self._warning_chosen
+        )
+
+    def _warning_chosen(self, path: str | None) -> None:
+        if path is not None:
+            self._open_file(path)
+
+    @work(thread=True, exclusive=True, group="open-file", exit_on_error=False)
+    def _open_file(self, path: str) -> None:
+        rowid = self.session.find_file(path)
+        self.app.call_from_thread(self._open_rowid, rowid, path)
+
+    def _open_rowid(self, rowid: int | None, path: str) -> None:
+        """Show article ``rowid``; when the query hides it, clear the query first."""
+        if rowid is None:
+            self.notify(f"{path} holds no article: it was skipped", markup=False)
+            return
+        article_list = self.article_list
+        if rowid in article_list.rowids:
+            article_list.set_cursor(article_list.rowids.index(rowid))
+        else:
+            self._open_after_search = rowid
+            if self.session.unread_only:
+                self.session.toggle_unread_only()
+            self.set_query("")
+        self.article_view.focus()
 
     def action_help(self) -> None:
         from tickertape.core.query import QUERY_HELP

@@ -7,19 +7,21 @@ object per article would take seconds at this scale.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.containers import Vertical
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -45,6 +47,8 @@ SORT_LABELS = {
 # What the confidence column holds, and its title: confidences only, signed scores
 # only, or both (the score where an article has no confidence).
 CONF_MODES = {"conf": "Conf", "score": "Score", "both": "Cf/Sc"}
+ASCENDING = frozenset({"title", "source"})
+"""Sort keys whose natural order is ascending (A→Z); the others start from the top."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -56,39 +60,74 @@ class Column:
     width: int
 
 
-def layout_columns(width: int, conf_mode: str = "conf") -> list[Column]:
-    """Column positions for a pane ``width`` cells wide; the title takes what is left.
+WIDE = 110
+"""From this list width on, dates always show the time of day."""
+TITLE_WANTED = 40
+"""The title's share before any other column shrinks: the title gives way last."""
+MIN_SOURCE = 8
+MIN_TICKERS = 7
+"""Room for one code (``NVDA.O``, ``AMZN.OQ``): the tickers column never vanishes."""
+MIN_TITLE = 10
 
-    The confidence column is one cell wider when it shows signed scores (``+1.00``).
+
+def date_width(with_time: bool) -> int:
+    """``Dec 03 16:56`` takes 12 cells, ``2025-03-12 16:56`` 16."""
+    return 16 if with_time else 12
+
+
+def layout_columns(width: int, conf_mode: str = "conf", *, with_time: bool = False) -> list[Column]:
+    """Column positions for a pane ``width`` cells wide.
+
+    Flags, date, sentiment and confidence keep their size (the confidence column is one
+    cell wider when it shows signed scores, ``+1.00``). Of the rest, the tickers column
+    gives way first (down to one code), then the source, and the title last; the title
+    takes whatever is left over.
     """
     conf_width = 4 if conf_mode == "conf" else 5
-    fixed = [("flags", 2), ("date", 12), ("sentiment", 1), ("confidence", conf_width)]
-    source_width = max(8, min(22, width // 8))
-    tickers_width = 0 if width < 90 else max(8, min(22, width // 9))
+    fixed = [
+        ("flags", 2), ("date", date_width(with_time)), ("sentiment", 1), ("confidence", conf_width)
+    ]  # fmt: skip
     columns: list[Column] = []
     x = 0
     for key, size in fixed:
         columns.append(Column(key, x, size))
         x += size + 1
-    columns.append(Column("source", x, source_width))
-    x += source_width + 1
-    title_width = max(10, width - x - (tickers_width + 1 if tickers_width else 0))
-    columns.append(Column("title", x, title_width))
-    x += title_width + 1
-    if tickers_width:
-        columns.append(Column("tickers", x, tickers_width))
+    room = max(width - x - 2, 0)  # source, title and tickers, and the two gaps between
+    tickers = max(MIN_TICKERS, min(22, width // 7))
+    source = max(MIN_SOURCE, min(22, width // 8))
+    for shrink in ("tickers", "source"):
+        excess = TITLE_WANTED + source + tickers - room
+        if excess <= 0:
+            break
+        if shrink == "tickers":
+            tickers -= min(excess, tickers - MIN_TICKERS)
+        else:
+            source -= min(excess, source - MIN_SOURCE)
+    if room - source - tickers < MIN_TITLE:  # too narrow for all three: tickers go
+        tickers = 0
+        room += 1
+    title = max(MIN_TITLE, room - source - tickers)
+    columns.append(Column("source", x, source))
+    x += source + 1
+    columns.append(Column("title", x, title))
+    x += title + 1
+    if tickers:
+        columns.append(Column("tickers", x, tickers))
     return columns
 
 
-def compact_date(published_ms: int | None, now: datetime | None = None) -> str:
-    """``Dec 03 16:56`` in local time this year, ``2023-12-03`` otherwise."""
+def compact_date(
+    published_ms: int | None, now: datetime | None = None, *, with_time: bool = False
+) -> str:
+    """``Dec 03 16:56`` in local time this year; ``2023-12-03``, with the time of day
+    (``2023-12-03 16:56``) when ``with_time``."""
     if published_ms is None:
         return "—"
     when = datetime.fromtimestamp(published_ms / 1000).astimezone()
     now = now or datetime.now().astimezone()
     if when.year == now.year:
         return when.strftime("%b %d %H:%M")
-    return when.strftime("%Y-%m-%d")
+    return when.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
 
 
 def _fit(text: str, width: int) -> str:
@@ -110,8 +149,57 @@ def conf_cell(confidence: float | None, score: float | None, width: int) -> str:
     return text.rjust(width)
 
 
+def shares_dates(rows: Sequence[ArticleRow]) -> bool:
+    """Whether neighbouring ``rows`` often fall on the same local day (a quarter of the
+    pairs or more): then the day alone tells them apart no more, and the list shows the
+    time of day too. A whole feed of one day is the common case."""
+    days = [
+        datetime.fromtimestamp(row.published_ms / 1000).astimezone().date()
+        for row in rows
+        if row.published_ms is not None
+    ]
+    pairs = len(days) - 1
+    same = sum(1 for a, b in itertools.pairwise(days) if a == b)
+    return pairs > 0 and same * 4 >= pairs
+
+
+def display_source(source: str) -> str:
+    """The source as the list shows it: ``www.`` says nothing and costs four cells."""
+    return source[4:] if source[:4].lower() == "www." and len(source) > 4 else source
+
+
+def fit_tickers(codes: Sequence[str], width: int) -> str:
+    """Whole codes that fit, then ``…`` when some are left out; the first code always
+    shows (cut with ``…`` only when the column is narrower than it)."""
+    shown: list[str] = []
+    used = 0
+    for index, code in enumerate(codes):
+        need = cell_len(code) + (1 if shown else 0)
+        more = index + 1 < len(codes)
+        if used + need + (1 if more else 0) > width:
+            if not shown:
+                return _fit(code + ("…" if more else ""), width)
+            return _fit(" ".join(shown) + "…", width)
+        shown.append(code)
+        used += need
+    return _fit(" ".join(shown), width)
+
+
+def untitled_label(row: ArticleRow) -> str:
+    """What stands in for a missing title: the first line of the summary or body."""
+    for text in (row.summary, row.lead):
+        first = text.strip().split("\n", 1)[0].strip()
+        if first:
+            return first
+    return "(no title)"
+
+
 class ListHeader(Widget):
-    """Column titles above the list; clicking one sorts by it."""
+    """Column titles above the list; clicking one sorts by it.
+
+    The arrow shows the direction of the order: ``▲`` ascending (A→Z, oldest or lowest
+    first), ``▼`` descending.
+    """
 
     DEFAULT_CSS = """
     ListHeader { height: 1; }
@@ -126,7 +214,12 @@ class ListHeader(Widget):
 
     sort_key: reactive[str] = reactive("date")
     reverse: reactive[bool] = reactive(False)
+    with_time: reactive[bool] = reactive(False)
     conf_mode: reactive[str] = reactive("conf")
+
+    def columns(self) -> list[Column]:
+        """The columns as the list below lays them out (it has a scrollbar cell)."""
+        return layout_columns(self.size.width - 1, self.conf_mode, with_time=self.with_time)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -134,7 +227,7 @@ class ListHeader(Widget):
         if y != 0:
             return Strip.blank(width, style)
         line = [" "] * width
-        for column in layout_columns(width - 1, self.conf_mode):
+        for column in self.columns():
             label = SORT_LABELS.get(column.key, column.key.capitalize())
             if column.key == "flags":
                 label = ""
@@ -144,13 +237,13 @@ class ListHeader(Widget):
                     sorted_by = "Conf" if self.sort_key == "confidence" else "Scr"
                     label = sorted_by + ("▼" if not self.reverse else "▲")
             elif column.key == self.sort_key:
-                label += "▼" if not self.reverse else "▲"
+                label += "▲" if (column.key in ASCENDING) != self.reverse else "▼"
             text = _fit(label, column.width)
             line[column.start : column.start + column.width] = list(text)
         return Strip([Segment("".join(line)[:width], style)], width)
 
     def on_click(self, event: events.Click) -> None:
-        for column in layout_columns(self.size.width - 1, self.conf_mode):
+        for column in self.columns():
             if column.start <= event.x < column.start + column.width + 1:
                 key = column.key
                 if key == "confidence" and (
@@ -161,6 +254,13 @@ class ListHeader(Widget):
                 if key in SORT_LABELS or key == "score":
                     self.post_message(self.SortClicked(key))
                 return
+
+
+class ListPane(Vertical):
+    """The column titles and the list, kept in step when the list changes its columns."""
+
+    def on_article_list_columns_changed(self, event: ArticleList.ColumnsChanged) -> None:
+        self.query_one(ListHeader).with_time = event.with_time
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -174,6 +274,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("g,home", "first", "First article", show=False, id="list.first"),
         Binding("G,end", "last", "Last article", show=False, id="list.last"),
         Binding("enter", "open", "Read", id="list.open"),
+        Binding("z", "full_screen", "Full screen", id="list.full_screen"),
     ]
 
     COMPONENT_CLASSES = {
@@ -187,27 +288,37 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--tickers",
         "article-list--unread",
         "article-list--unread-title",
+        "article-list--story",
         "article-list--starred",
         "article-list--match",
+        "article-list--untitled",
+        "article-list--empty",
+        "article-list--hint",
     }
 
+    # Colours come from the theme only; rows resolve them against the list's own
+    # background (see _style), so "auto" and translucent colours read in light themes.
     DEFAULT_CSS = """
     ArticleList { scrollbar-size-vertical: 1; overflow-x: hidden; scrollbar-gutter: stable; }
     ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
     ArticleList:focus > .article-list--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
     }
-    ArticleList > .article-list--date { color: $text-muted; }
-    ArticleList > .article-list--positive { color: $success; }
-    ArticleList > .article-list--negative { color: $error; }
-    ArticleList > .article-list--neutral { color: $text-muted; }
-    ArticleList > .article-list--unknown { color: $warning; }
+    ArticleList > .article-list--date { color: $foreground-muted; }
+    ArticleList > .article-list--positive { color: $text-success; }
+    ArticleList > .article-list--negative { color: $text-error; }
+    ArticleList > .article-list--neutral { color: $foreground-muted; }
+    ArticleList > .article-list--unknown { color: $foreground-muted; }
     ArticleList > .article-list--source { color: $text-secondary; }
-    ArticleList > .article-list--tickers { color: $warning; }
-    ArticleList > .article-list--unread { color: $text-accent; }
+    ArticleList > .article-list--tickers { color: $text-accent; }
+    ArticleList > .article-list--unread { color: $text-primary; }
     ArticleList > .article-list--unread-title { text-style: bold; }
-        ArticleList > .article-list--starred { color: $warning; }
+    ArticleList > .article-list--starred { color: $text-warning; }
+    ArticleList > .article-list--story { color: $text-accent; }
     ArticleList > .article-list--match { text-style: bold reverse; }
+    ArticleList > .article-list--untitled { color: $foreground-muted; text-style: italic; }
+    ArticleList > .article-list--empty { text-style: bold; }
+    ArticleList > .article-list--hint { color: $foreground-muted; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=False)
@@ -219,11 +330,19 @@ class ArticleList(ScrollView, can_focus=True):
             self.rowid = rowid
             super().__init__()
 
-    class Opened(Message):
-        """The user asked to read the article under the cursor."""
+    class ColumnsChanged(Message):
+        """The date column switched between day only and day with time of day."""
 
-        def __init__(self, rowid: int) -> None:
+        def __init__(self, with_time: bool) -> None:
+            self.with_time = with_time
+            super().__init__()
+
+    class Opened(Message):
+        """The user asked to read the article under the cursor (``z``: full screen)."""
+
+        def __init__(self, rowid: int, *, maximize: bool = False) -> None:
             self.rowid = rowid
+            self.maximize = maximize
             super().__init__()
 
     def __init__(
@@ -246,6 +365,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._highlight: re.Pattern[str] | None = None
         self._new: set[int] = set()
         self._last_posted: int | None = -1
+        self._styles: dict[str, Style] = {}
+        self._shared_dates = False
+        self.with_time = False
+        self._empty: Sequence[str] = ()
         self._conf_mode = "conf"
 
     # -- data ---------------------------------------------------------------
@@ -275,8 +398,65 @@ class ArticleList(ScrollView, can_focus=True):
                 target = rowids.index(keep)
             except ValueError:
                 target = 0
+        self._shared_dates = shares_dates(
+            [row for row in (self.row_at(i) for i in range(min(len(rowids), PAGE))) if row]
+        )
+        self._update_columns()
         self.set_cursor(target, force=True)
         self.refresh()
+
+    def set_conf_mode(self, mode: str) -> None:
+        """What the confidence column shows: ``conf``, ``score`` or ``both``."""
+        if mode != self._conf_mode:
+            self._conf_mode = mode
+            self.refresh()
+
+    def set_empty_text(self, lines: Sequence[str]) -> None:
+        """What an empty list says: what happened first, then what to do about it."""
+        self._empty = lines
+        self.refresh()
+
+    def _update_columns(self) -> None:
+        """Show the time of day in a wide list, or when the day alone repeats."""
+        with_time = self._shared_dates or self.scrollable_content_region.width >= WIDE
+        if with_time != self.with_time:
+            self.with_time = with_time
+            self.post_message(self.ColumnsChanged(with_time))
+            self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if repaint:  # a new theme repaints; Textual drops its own style cache here too
+            self._styles.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _style(self, name: str) -> Style:
+        """A component's style with its colours blended onto the list's background.
+
+        Rich styles carry no alpha: unblended, a translucent colour is drawn solid. (An
+        "auto" colour such as ``$text-muted`` is resolved by Textual against no
+        background at all, which made it white on a light theme's white: the rows use
+        ``$foreground-muted`` instead.)
+        """
+        style = self._styles.get(name)
+        if style is None:
+            styles = self.get_component_styles(f"article-list--{name}")
+            background = self.background_colors[1]
+            bgcolor = None
+            if styles.has_rule("background"):
+                background = background + styles.background
+                bgcolor = background.rich_color
+            color = None
+            if styles.has_rule("color"):
+                color = (background + styles.color).rich_color
+            style = Style(color=color, bgcolor=bgcolor) + styles.text_style
+            self._styles[name] = style
+        return style
 
     def invalidate_rows(self) -> None:
         """Forget cached rows and flags (after a refresh or a state change)."""
@@ -288,12 +468,6 @@ class ArticleList(ScrollView, can_focus=True):
         """Mark these articles as new since the last run (◆ instead of ●)."""
         self._new = rowids
         self.refresh()
-
-    def set_conf_mode(self, mode: str) -> None:
-        """What the confidence column shows: ``conf``, ``score`` or ``both``."""
-        if mode != self._conf_mode:
-            self._conf_mode = mode
-            self.refresh()
 
     def set_highlight(self, terms: Sequence[str]) -> None:
         """Mark these search terms in titles (ignoring case and accents, as search does)."""
@@ -363,10 +537,14 @@ class ArticleList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.set_cursor(len(self._rowids) - 1)
 
-    def action_open(self) -> None:
+    def action_open(self, maximize: bool = False) -> None:
         rowid = self.current_rowid
         if rowid is not None:
-            self.post_message(self.Opened(rowid))
+            self.post_message(self.Opened(rowid, maximize=maximize))
+
+    def action_full_screen(self) -> None:
+        """Read the article under the cursor with the whole screen."""
+        self.action_open(maximize=True)
 
     def on_click(self, event: events.Click) -> None:
         index = event.y + int(self.scroll_y)
@@ -377,6 +555,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._rowids))
+        self._update_columns()
         self._scroll_to_cursor()
 
     # -- rendering ----------------------------------------------------------
@@ -387,14 +566,19 @@ class ArticleList(ScrollView, can_focus=True):
         base = self.rich_style
         row = self.row_at(index)
         if row is None:
+            if not self._rowids and 0 < y <= len(self._empty):
+                name = "empty" if y == 1 else "hint"
+                text = _fit(self._empty[y - 1], max(width - 2, 0))
+                line = [Segment("  " + text, base + self._style(name))]
+                return Strip(line).extend_cell_length(width, base).crop(0, width)
             return Strip.blank(width, base)
         on_cursor = index == self.cursor
         if on_cursor:
-            base = base + self.get_component_rich_style("article-list--cursor")
+            base = base + self._style("cursor")
         read, starred = self._flags.get(row.id, (False, False))
         segments: list[Segment] = []
         x = 0
-        for column in layout_columns(width, self._conf_mode):
+        for column in layout_columns(width, self._conf_mode, with_time=self.with_time):
             if column.start > x:
                 segments.append(Segment(" " * (column.start - x), base))
             segments.extend(
@@ -420,7 +604,7 @@ class ArticleList(ScrollView, can_focus=True):
         def style(name: str, *, glyph: bool = False) -> Style:
             if plain and not glyph:
                 return base
-            return base + self.get_component_rich_style(f"article-list--{name}", partial=True)
+            return base + self._style(name)
 
         key, width = column.key, column.width
         if key == "flags":
@@ -429,7 +613,8 @@ class ArticleList(ScrollView, can_focus=True):
             dot = Segment(mark, style("unread", glyph=True))
             return [star, dot]
         if key == "date":
-            date = compact_date(row.published_ms, self._clock().astimezone())
+            now = self._clock().astimezone()
+            date = compact_date(row.published_ms, now, with_time=self.with_time)
             return [Segment(_fit(date, width), style("date"))]
         if key == "sentiment":  # the direction, whatever the label says
             glyph = GLYPHS.get(row.sentiment, "?")
@@ -438,16 +623,25 @@ class ArticleList(ScrollView, can_focus=True):
         if key == "confidence":
             return [Segment(conf_cell(row.confidence, row.score, width), base)]
         if key == "source":
-            return [Segment(_fit(row.source or "—", width), style("source"))]
+            return [Segment(_fit(display_source(row.source) or "—", width), style("source"))]
         if key == "tickers":
-            return [Segment(_fit(" ".join(row.tickers), width), style("tickers"))]
+            return [Segment(fit_tickers(row.tickers, width), style("tickers"))]
+        if not row.title:
+            return [Segment(_fit(untitled_label(row), width), style("untitled"))]
         title_style = base if read else style("unread-title", glyph=True)
-        return self._highlighted(_fit(row.title or "(no title)", width), title_style)
+        if row.versions > 1:  # a story: +N more versions, from S sources
+            marker = f"+{row.versions - 1}·{row.sources} "
+            rest = max(width - len(marker), 0)
+            return [
+                Segment(marker[:width], style("story", glyph=True)),
+                *self._highlighted(_fit(row.title, rest), title_style),
+            ]
+        return self._highlighted(_fit(row.title, width), title_style)
 
     def _highlighted(self, text: str, style: Style) -> list[Segment]:
         if self._highlight is None:
             return [Segment(text, style)]
-        match_style = style + self.get_component_rich_style("article-list--match", partial=True)
+        match_style = style + self._style("match")
         segments: list[Segment] = []
         position = 0
         for start, end in match_spans(self._highlight, text):

@@ -17,6 +17,13 @@ def count_text(shown: int, total: int, filtered: bool) -> str:
     return f"{total:,} {noun}"
 
 
+def story_count_text(stories: int, total: int, filtered: bool) -> str:
+    """``1,204 stories · 2,000 articles`` or, with a filter, ``12 stories of 2,000 articles``."""
+    noun = "story" if stories == 1 else "stories"
+    articles = "article" if total == 1 else "articles"
+    return f"{stories:,} {noun} {'of' if filtered else '·'} {total:,} {articles}"
+
+
 class IndexHeader(Horizontal):
     """Index name, article counts, unread and new counts, query and warnings."""
 
@@ -30,6 +37,8 @@ class IndexHeader(Horizontal):
     warnings: reactive[int] = reactive(0)
     status: reactive[str] = reactive("")
     unsaved: reactive[int] = reactive(0)
+    stories: reactive[bool] = reactive(False)
+    """Whether the list shows one row a story (``shown`` counts stories)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-title", markup=False)
@@ -49,7 +58,8 @@ class IndexHeader(Horizontal):
         parts: list[Content] = []
         if self.status:
             parts.append(Content.styled(self.status, "$text-accent"))
-        parts.append(Content.styled(count_text(self.shown, self.total, self.filtered), "bold"))
+        counted = story_count_text if self.stories else count_text
+        parts.append(Content.styled(counted(self.shown, self.total, self.filtered), "bold"))
         if self.unread is not None:
             parts.append(Content(f"{self.unread:,} unread"))
         if self.new:
@@ -64,7 +74,7 @@ class IndexHeader(Horizontal):
     def on_mount(self) -> None:
         for name in (
             "index_name", "shown", "total", "filtered", "query_text",
-            "unread", "new", "warnings", "status", "unsaved",
+            "unread", "new", "warnings", "status", "unsaved", "stories",
         ):  # fmt: skip
             self.watch(self, name, self._refresh_text, init=False)
         self._refresh_text()

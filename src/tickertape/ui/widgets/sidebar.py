@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -49,7 +50,7 @@ def sentiment_content(direction: str, label: str = "") -> Content:
     the label does not say it plainly (``▲ Somewhat-Bullish  positive``)."""
     if not label and not direction:
         return Content.styled("? none", "$text-muted")
-    glyph, style = GLYPHS.get(direction, ("?", "$text-warning"))
+    glyph, style = GLYPHS.get(direction, ("?", "$text-secondary"))
     if not label:
         return Content.assemble(
             (f"{glyph} {direction}", style), ("  from the score", "$text-muted")
@@ -67,7 +68,9 @@ def score_content(score: float) -> Content:
 
 
 class Sidebar(VerticalScroll):
-    """Source, dates, language, sentiment, confidence, tickers, link, images, id, file."""
+    """What a trader reads first at the top: sentiment, confidence and score, the
+    tickers with their sentiment; then source, date, language and link; then the rest
+    (images, id, file, extra keys, warnings)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="sidebar-body", markup=False)
@@ -81,6 +84,20 @@ class Sidebar(VerticalScroll):
     ) -> None:
         now = now or datetime.now(UTC)
         sections: list[tuple[str, Content]] = []
+        sections.append(
+            ("Sentiment", sentiment_content(article.sentiment, article.sentiment_label))
+        )
+        if article.confidence is not None:
+            sections.append(("Confidence", confidence_bar(article.confidence)))
+        else:
+            sections.append(("Confidence", Content.styled("—", "$text-muted")))
+        if article.score is not None:
+            sections.append(("Score", score_content(article.score)))
+        if article.tickers:
+            here = {t.code: t.score for t in article.given_tickers if t.score is not None}
+            wide = self.content_region.width >= 30
+            content = tickers_content(article.tickers, ticker_stats, here, wide=wide)
+            sections.append(("Tickers", content))
         sections.append(("Source", Content(article.source or "—")))
         if article.published is not None:
             utc = article.published.astimezone(UTC)
@@ -97,33 +114,6 @@ class Sidebar(VerticalScroll):
         else:
             sections.append(("Published", Content.styled("unknown", "$text-muted")))
         sections.append(("Language", Content(article.language or "—")))
-        sections.append(
-            ("Sentiment", sentiment_content(article.sentiment, article.sentiment_label))
-        )
-        if article.confidence is not None:
-            sections.append(("Confidence", confidence_bar(article.confidence)))
-        else:
-            sections.append(("Confidence", Content.styled("—", "$text-muted")))
-        if article.score is not None:
-            sections.append(("Score", score_content(article.score)))
-        if article.tickers:
-            given = {ticker.code: ticker for ticker in article.given_tickers}
-            lines = []
-            for code in article.tickers:
-                count, average = ticker_stats.get(code, (0, None))
-                mood = ""
-                if average is not None:
-                    mood = f" {GLYPHS[score_direction(average)][0]}{average:+.2f}"
-                here = given.get(code)
-                if here is not None and here.score is not None:
-                    mood += f" (here {here.score:+.2f})"
-                lines.append(
-                    Content.assemble(
-                        (code, "bold $text-warning"),
-                        (f"  {count:,} article{'s' if count != 1 else ''}{mood}", "$text-muted"),
-                    )
-                )
-            sections.append(("Tickers", Content("\n").join(lines)))
         sections.append(("Link", Content(display_link(article.link) if article.link else "—")))
         if article.images:
             sections.append(
@@ -148,11 +138,58 @@ class Sidebar(VerticalScroll):
                     ),
                 )
             )
+        self._show(sections)
+
+    def show_hints(self, title: str, hints: Sequence[tuple[str, str]]) -> None:
+        """No article to show: say what the keys can do about it instead of nothing."""
+        lines = [
+            Content.assemble((key, "bold $text-accent"), "  ", (text, "$text-muted"))
+            for key, text in hints
+        ]
+        self._show([(title, Content("\n").join(lines))])
+
+    def _show(self, sections: Sequence[tuple[str, Content]]) -> None:
         body = Content("\n\n").join(
             Content.assemble((title.upper(), "bold $text-muted"), "\n", value)
             for title, value in sections
         )
         self.query_one("#sidebar-body", Static).update(body)
+        self.scroll_home(animate=False)
 
     def clear(self) -> None:
         self.query_one("#sidebar-body", Static).update("")
+
+
+def tickers_content(
+    codes: Sequence[str],
+    ticker_stats: Mapping[str, tuple[int, float | None]],
+    here: Mapping[str, float] | None = None,
+    *,
+    wide: bool = True,
+) -> Content:
+    """A line a ticker: its code, the mean sentiment of the articles that mention it,
+    how many do (``NVDA.O  ▲+0.17  6 articles``; the count alone when narrow), and the
+    article's own score for it when the record gives one (``here ▼-0.40``)."""
+    width = max((cell_len(code) for code in codes), default=0)
+    lines = []
+    for code in codes:
+        count, average = ticker_stats.get(code, (0, None))
+        mood = Content.styled("  –   ", "$text-muted")
+        if average is not None:
+            glyph, style = GLYPHS[score_direction(average)]
+            mood = Content.styled(f"{glyph}{average:+.2f}", style)
+        noun = (" article" if count == 1 else " articles") if wide else ""
+        line = Content.assemble(
+            (code.ljust(width), "bold $text-accent"),
+            "  ",
+            mood,
+            (f"  {count:,}{noun}", "$text-muted"),
+        )
+        score = (here or {}).get(code)
+        if score is not None:
+            glyph, style = GLYPHS[score_direction(score)]
+            line = Content.assemble(
+                line, ("  here ", "$text-muted"), (f"{glyph}{score:+.2f}", style)
+            )
+        lines.append(line)
+    return Content("\n").join(lines)

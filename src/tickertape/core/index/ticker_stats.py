@@ -1,0 +1,231 @@
+"""Per-ticker aggregates for the ticker desk and ``tickertape tickers``/``trend``.
+
+Each is one ``GROUP BY`` over the ``tickers`` table joined to ``articles``, so it stays
+fast at a million articles. A ticker's mean sentiment counts each article as
+:func:`~tickertape.core.index.aggregate.ticker_means` does: the record's own score for
+the ticker, else the article's score, else +1/0/-1 from its direction.
+
+A code with an exchange suffix (``NVDA.O``) matches that listing; a bare symbol
+(``NVDA``) matches every listing of it, as ``ticker:`` does in a query.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Final
+
+from tickertape.core.index.aggregate import _SCORE_SQL
+from tickertape.core.index.schema import from_ms, published_ms
+
+if TYPE_CHECKING:
+    from tickertape.core.query import CompiledQuery
+
+PERIODS: Final = ("day", "week", "month")
+
+# The first day of an article's period, as an ISO date (UTC); weeks start on Monday.
+_BUCKET_SQL: Final = {
+    "day": "date(a.published / 1000, 'unixepoch')",
+    "week": "date(a.published / 1000, 'unixepoch', 'weekday 0', '-6 days')",
+    "month": "date(a.published / 1000, 'unixepoch', 'start of month')",
+}
+_COUNTS_SQL: Final = (
+    "count(*), sum(a.sentiment = 'positive'), sum(a.sentiment = 'negative'), "
+    f"sum(a.sentiment = 'neutral'), avg({_SCORE_SQL})"
+)
+_JOIN: Final = "tickers AS t JOIN articles AS a ON a.rowid = t.rowid"
+
+
+def _one_ticker(code: str) -> str:
+    """``t`` as one row per article mentioning ``code`` (a bare symbol may match several
+    listings of one article), joined to ``a``; its one parameter is the code."""
+    return (
+        "(SELECT rowid, avg(score) AS score FROM tickers "
+        f"WHERE {ticker_column(code).removeprefix('t.')} = ? GROUP BY rowid) AS t "
+        "JOIN articles AS a ON a.rowid = t.rowid"
+    )
+
+
+@dataclass(slots=True, frozen=True)
+class TickerSummary:
+    """One ticker over the articles a query selects."""
+
+    code: str
+    articles: int
+    positive: int
+    negative: int
+    neutral: int
+    mean: float | None
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(slots=True, frozen=True)
+class Period:
+    """One period of a ticker's trend: its first day and what its articles say."""
+
+    start: date
+    articles: int
+    positive: int
+    negative: int
+    neutral: int
+    mean: float | None
+    scored: int = 0
+    """How many of the articles have a sentiment (the mean is over these)."""
+
+
+def ticker_column(code: str) -> str:
+    """The ``tickers`` column a code is matched on: the listing, or every listing."""
+    return "t.code" if "." in code else "t.base"
+
+
+def _where(query: CompiledQuery | None, since: datetime | None) -> tuple[str, tuple[object, ...]]:
+    where, params = ("1", ()) if query is None else (f"({query.where})", query.params)
+    if since is not None:
+        where += " AND a.published >= ?"
+        params = (*params, published_ms(since))
+    return where, params
+
+
+def summaries(
+    conn: sqlite3.Connection, query: CompiledQuery | None, since: datetime | None = None
+) -> list[TickerSummary]:
+    """Every ticker of the selected articles, most mentioned first (then by code)."""
+    where, params = _where(query, since)
+    sql = (
+        f"SELECT t.code, {_COUNTS_SQL}, min(a.published), max(a.published) FROM {_JOIN} "
+        f"WHERE {where} GROUP BY t.code ORDER BY 2 DESC, 1"
+    )
+    return [
+        TickerSummary(
+            str(code),
+            int(n),
+            int(pos or 0),
+            int(neg or 0),
+            int(neu or 0),
+            None if mean is None else float(mean),
+            from_ms(first),
+            from_ms(last),
+        )
+        for code, n, pos, neg, neu, mean, first, last in conn.execute(sql, params)
+    ]
+
+
+def date_range(
+    conn: sqlite3.Connection, query: CompiledQuery | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The first and last publication dates of the selected articles (None for none)."""
+    where, params = _where(query, None)
+    row = conn.execute(
+        f"SELECT min(a.published), max(a.published) FROM articles AS a WHERE {where}", params
+    ).fetchone()
+    return from_ms(row[0]), from_ms(row[1])
+
+
+def period_start(day: date, by: str) -> date:
+    """The first day of the period holding ``day``."""
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    return day
+
+
+def next_period(start: date, by: str) -> date:
+    if by == "week":
+        return start + timedelta(days=7)
+    if by == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start + timedelta(days=1)
+
+
+def period_starts(first: date, last: date, by: str) -> list[date]:
+    """Every period from the one holding ``first`` to the one holding ``last``."""
+    starts: list[date] = []
+    current, end = period_start(first, by), period_start(last, by)
+    while current <= end:
+        starts.append(current)
+        current = next_period(current, by)
+    return starts
+
+
+def trend(
+    conn: sqlite3.Connection, code: str, query: CompiledQuery | None, by: str,
+    first: date, last: date,
+) -> list[Period]:  # fmt: skip
+    """One :class:`Period` per ``by`` from ``first`` to ``last``, zeros where the
+    ticker has no article."""
+    start = datetime.combine(period_start(first, by), datetime.min.time(), UTC)
+    end = datetime.combine(next_period(period_start(last, by), by), datetime.min.time(), UTC)
+    where, params = _where(query, start)
+    sql = (
+        f"SELECT {_BUCKET_SQL[by]}, {_COUNTS_SQL}, count({_SCORE_SQL}) FROM {_one_ticker(code)} "
+        f"WHERE {where} AND a.published < ? GROUP BY 1"
+    )
+    found = {
+        str(key): (int(n), int(pos or 0), int(neg or 0), int(neu or 0), mean, int(scored))
+        for key, n, pos, neg, neu, mean, scored in conn.execute(
+            sql, (code, *params, published_ms(end))
+        )
+    }
+    periods: list[Period] = []
+    for day in period_starts(first, last, by):
+        n, pos, neg, neu, mean, scored = found.get(day.isoformat(), (0, 0, 0, 0, None, 0))
+        periods.append(Period(day, n, pos, neg, neu, None if mean is None else float(mean), scored))
+    return periods
+
+
+def co_mentions(
+    conn: sqlite3.Connection, code: str, query: CompiledQuery | None, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The tickers most often in the same articles as ``code`` (the code itself left out)."""
+    where, params = _where(query, None)
+    column = ticker_column(code)
+    sql = (
+        f"SELECT o.code, count(*) FROM {_one_ticker(code)} "
+        "JOIN tickers AS o ON o.rowid = t.rowid "
+        f"WHERE {column.replace('t.', 'o.')} != ? AND {where} "
+        "GROUP BY o.code ORDER BY 2 DESC, 1 LIMIT ?"
+    )
+    return [(str(c), int(n)) for c, n in conn.execute(sql, (code, code, *params, limit))]
+
+
+def by_source(
+    conn: sqlite3.Connection, code: str, query: CompiledQuery | None, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The sources of the ticker's articles, most articles first."""
+    where, params = _where(query, None)
+    sql = (
+        f"SELECT a.source, count(*) FROM {_one_ticker(code)} "
+        f"WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
+    )
+    return [(str(s), int(n)) for s, n in conn.execute(sql, (code, *params, limit))]
+
+
+def by_direction(
+    conn: sqlite3.Connection, code: str, query: CompiledQuery | None
+) -> dict[str, int]:
+    """Articles about the ticker by direction (``""`` for none)."""
+    where, params = _where(query, None)
+    sql = f"SELECT a.sentiment, count(*) FROM {_one_ticker(code)} WHERE {where} GROUP BY 1"
+    return {str(s): int(n) for s, n in conn.execute(sql, (code, *params))}
+
+
+def known_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> list[str]:
+    """Which of ``codes`` (listings or bare symbols) the index mentions at all."""
+    return [
+        code for code in codes
+        if conn.execute(
+            f"SELECT 1 FROM tickers AS t WHERE {ticker_column(code)} = ? LIMIT 1", (code,)
+        ).fetchone()
+    ]  # fmt: skip
+
+
+def pooled_mean(periods: Sequence[Period]) -> float | None:
+    """The mean sentiment over several periods (weighted by their scored articles)."""
+    scored = sum(p.scored for p in periods)
+    if not scored:
+        return None
+    return sum((p.mean or 0.0) * p.scored for p in periods) / scored
