@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.ui.conftest import wait_loaded, wait_until
 from tickertape.ui.app import TickertapeApp
@@ -105,6 +106,8 @@ async def _facets(pilot: Pilot[Any]) -> None:
     await _ready(pilot)
     await pilot.press("t")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, FacetsScreen))
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # a blinking cursor would make the picture a coin toss
     await pilot.pause(0.1)
 
 

@@ -49,6 +49,7 @@ _DAY_MS: Final = 86_400_000
 # At most this many candidates of one key are compared (a key shared by thousands of
 # articles is boilerplate, not a story).
 _KEY_LIMIT: Final = 200
+_PER_KEY: Final = 64  # the latest articles of one key read back from the cache
 
 TABLES: Final = frozenset({"story_sigs", "story_keys", "story_members"})
 SCHEMA: Final = (
@@ -227,8 +228,10 @@ def add(conn: sqlite3.Connection, items: Sequence[tuple[int, bytes | None]]) -> 
         its_keys = keys(sig, new.link)
         if not its_keys:
             continue
-        earlier = {r for key in its_keys for r in batch.get(key, ())}
-        candidates = _candidates(conn, its_keys, rowid) + [known[r] for r in earlier]
+        earlier = sorted({r for key in its_keys for r in batch.get(key, ())[-_KEY_LIMIT:]})
+        candidates = _candidates(conn, its_keys, rowid) + [
+            known[r] for r in earlier[-_KEY_LIMIT:]
+        ]
         matches = {other.rowid for other in candidates if _same_story(new, other, window)}
         if sig is not None:
             sig_rows.append((rowid, sig))
@@ -242,19 +245,20 @@ def add(conn: sqlite3.Connection, items: Sequence[tuple[int, bytes | None]]) -> 
 
 
 def _candidates(conn: sqlite3.Connection, its_keys: Sequence[int], rowid: int) -> list[_Known]:
-    found = {
-        r
-        for (r,) in conn.execute(
-            f"SELECT rowid FROM story_keys WHERE key IN ({','.join('?' * len(its_keys))}) "
-            "LIMIT ?",
-            (*its_keys, _KEY_LIMIT * len(its_keys)),
+    found: set[int] = set()
+    for key in its_keys:  # the latest of each key, from the (key, rowid) index
+        found.update(
+            r
+            for (r,) in conn.execute(
+                "SELECT rowid FROM story_keys WHERE key = ? ORDER BY rowid DESC LIMIT ?",
+                (key, _PER_KEY),
+            )
         )
-    }
     found.discard(rowid)
     if not found:
         return []
     out: list[_Known] = []
-    ids = sorted(found)
+    ids = sorted(found)[-_KEY_LIMIT:]  # the latest: a story's newest versions suffice
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         rows = conn.execute(
@@ -271,6 +275,22 @@ def _candidates(conn: sqlite3.Connection, its_keys: Sequence[int], rowid: int) -
 def _lead_of(conn: sqlite3.Connection, rowid: int) -> int:
     row = conn.execute("SELECT lead FROM story_members WHERE rowid = ?", (rowid,)).fetchone()
     return rowid if row is None else int(row[0])
+
+
+def _leads_of(conn: sqlite3.Connection, rowids: Sequence[int]) -> set[int]:
+    """The leads of the stories of ``rowids`` (an article in no story leads its own)."""
+    leads: set[int] = set()
+    for start in range(0, len(rowids), 500):
+        part = tuple(rowids[start : start + 500])
+        found = dict(
+            conn.execute(
+                "SELECT rowid, lead FROM story_members "
+                f"WHERE rowid IN ({','.join('?' * len(part))})",
+                part,
+            ).fetchall()
+        )
+        leads.update(found.get(r, r) for r in part)
+    return leads
 
 
 def _members(conn: sqlite3.Connection, lead: int) -> list[int]:
@@ -291,7 +311,17 @@ def _earliest(conn: sqlite3.Connection, rowids: Sequence[int]) -> int:
 
 def _join(conn: sqlite3.Connection, rowid: int, matches: Sequence[int]) -> None:
     """Put ``rowid`` and every cluster it matched into one cluster with the earliest lead."""
-    leads = {_lead_of(conn, match) for match in matches}
+    leads = _leads_of(conn, matches)
+    if len(leads) == 1:
+        # One story gains a version (the common case, and the only one in a burst of
+        # reprints): one row, unless the newcomer is earlier and takes the lead.
+        (lead,) = leads
+        if _earliest(conn, [lead, rowid]) == lead:
+            conn.executemany(
+                "INSERT OR REPLACE INTO story_members(rowid, lead) VALUES (?, ?)",
+                [(lead, lead), (rowid, lead)],
+            )
+            return
     members = {rowid}
     for lead in leads:
         members.update(_members(conn, lead))
