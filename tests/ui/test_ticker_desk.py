@@ -228,7 +228,8 @@ async def test_plus_on_the_desk_is_saved_by_the_state_writer(
         await pilot.press("plus")
         writer = app.session.state_writer
         state = app.session.state
-        assert writer is not None and state is not None
+        assert writer is not None
+        assert state is not None
         await wait_until(pilot, lambda: state.watchlist() == ["AMZN.O"])
 
 
