@@ -146,6 +146,7 @@ class ReaderSession:
         self._last_relist = 0.0
         self._writer: ThreadPoolExecutor | None = None
         self.state_writer: StateWriter | None = None
+        self._watched: list[str] | None = None
         """Saves flags, settings and history off the caller's thread, retrying; set by
         :meth:`open` when there is a state store."""
         self.on_state_written: Callable[[WriteOutcome], object] | None = None
@@ -626,11 +627,28 @@ class ReaderSession:
         return self._previous_run
 
     def watchlist(self) -> list[str]:
-        return self.state.watchlist() if self.state is not None else []
+        """The watched tickers: read once, then kept here as changes are queued."""
+        if self._watched is None:
+            self._watched = self.state.watchlist() if self.state is not None else []
+        return list(self._watched)
 
     def toggle_watch(self, code: str) -> bool | None:
-        """Watch ``code`` or stop; whether it is watched now (None without a state store)."""
-        return self.state.toggle_watch(code) if self.state is not None else None
+        """Watch ``code`` or stop; whether it is watched now (None without a state store).
+
+        Returns at once: the change is saved by the state writer, like a flag.
+        """
+        if self.state is None:
+            return None
+        watched = self.watchlist()
+        now_watched = code not in watched
+        self._watched = [*watched, code] if now_watched else [c for c in watched if c != code]
+        if self.state_writer is not None:
+            self.state_writer.write(
+                "watchlist change", lambda store: store.set_watch(code, now_watched)
+            )
+        else:
+            self.state.set_watch(code, now_watched)
+        return now_watched
 
     # -- aggregates -------------------------------------------------------------------
 

@@ -178,6 +178,61 @@ async def test_plus_on_the_desk_watches_and_f_filters_the_reader(
         assert app.session.query_text == "ticker:AMZN.O"
 
 
+async def test_m_opens_the_desk_of_a_ticker_mentioned_with_it(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: isinstance(app.screen, TickerPickScreen))
+        await pilot.press("enter")  # NVDA.O, mentioned with AMD.O
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, TickerDeskScreen) and app.screen.desk is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, TickerDeskScreen)
+        assert "AMD.O" in plain(screen, "#desk-counts")
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, TickerPickScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.desk is not None and screen.desk.code == "AMD.O")
+        assert app.screen is screen
+        assert plain(screen, "#desk-title").startswith(" AMD.O ")
+        assert "NVDA.O" in plain(screen, "#desk-counts")
+
+
+async def test_the_desk_footer_offers_zoom_not_the_lists_full_screen(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = await _open_desk(pilot, app, "j")
+        shown = {
+            binding.description
+            for _, binding, enabled, _ in screen.active_bindings.values()
+            if binding.show and enabled
+        }
+        assert "Zoom in" in shown
+        assert "Full screen" not in shown
+
+
+async def test_plus_on_the_desk_is_saved_by_the_state_writer(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await _open_desk(pilot, app, "j")
+        await pilot.press("plus")
+        writer = app.session.state_writer
+        state = app.session.state
+        assert writer is not None
+        assert state is not None
+        await wait_until(pilot, lambda: state.watchlist() == ["AMZN.O"])
+
+
 async def test_plus_on_an_article_and_in_the_facets_watches_its_ticker(
     make_app: AppFactory, index: Path
 ) -> None:

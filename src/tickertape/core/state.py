@@ -762,6 +762,17 @@ class StateStore:
             rows = conn.execute("SELECT code FROM watchlist ORDER BY added, code").fetchall()
         return [str(row[0]) for row in rows]
 
+    def set_watch(self, code: str, watched: bool) -> None:
+        """Watch ``code`` or stop; setting what is already so changes nothing."""
+        with self._write() as conn:
+            if not watched:
+                conn.execute("DELETE FROM watchlist WHERE code = ?", (code,))
+            else:
+                conn.execute(
+                    "INSERT OR IGNORE INTO watchlist(code, added) VALUES (?, ?)",
+                    (code, time.time()),
+                )
+
     def toggle_watch(self, code: str) -> bool:
         """Watch ``code``, or stop watching it; whether it is watched now."""
         with self._write() as conn:

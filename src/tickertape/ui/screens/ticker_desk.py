@@ -105,6 +105,7 @@ class TickerDeskScreen(Screen[None]):
         Binding("comma", "move(-1)", "Earlier", id="desk.earlier"),
         Binding("full_stop", "move(1)", "Later", id="desk.later"),
         Binding("f", "filter", "Filter list", id="desk.filter"),
+        Binding("m", "mentioned", "Mentioned with", id="desk.mentioned"),
     ]
 
     def __init__(
@@ -130,8 +131,9 @@ class TickerDeskScreen(Screen[None]):
         with Vertical(id="desk-list-pane"):
             yield ListHeader(id="desk-list-header")
             yield ArticleList(
-                self.session.rows, self.session.flags, clock=self.clock, id="desk-list"
-            )
+                self.session.rows, self.session.flags, clock=self.clock, id="desk-list",
+                full_screen=False,
+            )  # fmt: skip
         yield Footer()
 
     @property
@@ -216,6 +218,26 @@ class TickerDeskScreen(Screen[None]):
         )  # fmt: skip
         if self.desk is not None:
             self.query_one("#desk-title", Static).update(desk_title(self.desk, watched))
+
+    def action_mentioned(self) -> None:
+        """Pick one of the tickers mentioned with this one and open its desk here."""
+        if self.desk is None or not self.desk.co_mentions:
+            self.notify("No other ticker is mentioned with it", timeout=1.5, markup=False)
+            return
+        codes = [code for code, _ in self.desk.co_mentions]
+        self.app.push_screen(TickerPickScreen(codes, "Open the desk of"), self._switch_to)
+
+    def _switch_to(self, code: str | None) -> None:
+        if code is None or code == self.code:
+            return
+        self.code = code
+        self.desk = None
+        self._by = self._end = None
+        self._watched = code in self.session.watchlist()
+        self.query_one("#desk-title", Static).update(
+            Content.styled(f" {code} ", "bold reverse $warning")
+        )
+        self._load()
 
     def action_filter(self) -> None:
         """Back to the reader with its list filtered by this ticker."""

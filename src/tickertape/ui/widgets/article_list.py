@@ -354,8 +354,10 @@ class ArticleList(ScrollView, can_focus=True):
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        full_screen: bool = True,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._full_screen = full_screen
         self._clock = clock or (lambda: datetime.now(UTC))
         self._row_source = row_source
         self._flag_source = flag_source
@@ -541,6 +543,11 @@ class ArticleList(ScrollView, can_focus=True):
         rowid = self.current_rowid
         if rowid is not None:
             self.post_message(self.Opened(rowid, maximize=maximize))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Where ``z`` means something else (the desk zooms its chart), the list's
+        full-screen key is neither offered nor shown."""
+        return self._full_screen or action != "full_screen"
 
     def action_full_screen(self) -> None:
         """Read the article under the cursor with the whole screen."""

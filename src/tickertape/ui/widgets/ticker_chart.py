@@ -55,7 +55,14 @@ class TickerChart(PlotextPlot):
         # Only periods with articles get a bar: plotext draws a block even for zero.
         counted = [(x, p.articles) for x, p in zip(xs, periods, strict=True) if p.articles]
         if counted:
-            plt.bar([x for x, _ in counted], [n for _, n in counted], color=bars, marker="hd")
+            # plotext scales a bar's width by the mean gap between bars: sparse bars
+            # would each span several periods. Undo that so every bar is 0.8 of one.
+            gaps = counted[-1][0] - counted[0][0]
+            width = 0.8 * (len(counted) - 1) / gaps if gaps else 0.8
+            plt.bar(
+                [x for x, _ in counted], [n for _, n in counted],
+                color=bars, marker="hd", width=width,
+            )  # fmt: skip
         means = [(x, p.mean) for x, p in zip(xs, periods, strict=True) if p.mean is not None]
         if means:
             plt.plot(
