@@ -141,9 +141,10 @@ def check(conn: sqlite3.Connection, root: Path, *, sample: int | None = None) ->
         folders = [(str(r), int(m), int(c)) for r, m, c in kept["folders"]]
     except (ValueError, KeyError, TypeError):
         return Freshness(True, "the folder times kept are unreadable")
+    base = str(root)
     for rel, mtime_ns, ctime_ns in folders:
         try:
-            info = os.stat(root / rel if rel else root)
+            info = os.stat(os.path.join(base, rel) if rel else base)
         except OSError:
             return Freshness(True, f"folder {rel or '.'} cannot be read")
         if (info.st_mtime_ns, info.st_ctime_ns) != (mtime_ns, ctime_ns):
@@ -152,7 +153,7 @@ def check(conn: sqlite3.Connection, root: Path, *, sample: int | None = None) ->
     folder = bool(folders)
     for rel, size, mtime_ns in rows:
         try:
-            info = os.stat(root / rel if folder else root)
+            info = os.stat(os.path.join(base, rel) if folder else base)
         except OSError:
             return Freshness(True, f"file {rel} cannot be read")
         if (info.st_size, info.st_mtime_ns) != (size, mtime_ns):
@@ -166,7 +167,9 @@ def _sample(conn: sqlite3.Connection, size: int) -> tuple[int, list[tuple[str, i
     if files <= size:
         rows = conn.execute("SELECT rel, size, mtime_ns FROM files").fetchall()
         return files, rows, True
-    low, high = conn.execute("SELECT min(rowid), max(rowid) FROM articles").fetchone()
+    low, high = conn.execute(  # two lookups (min and max together would scan the table)
+        "SELECT (SELECT min(rowid) FROM articles), (SELECT max(rowid) FROM articles)"
+    ).fetchone()
     if low is None:
         return files, [], False
     # A sample, not a secret: any generator will do.
