@@ -161,20 +161,19 @@ def load_watchlist(
     if len(new_rowids) >= index.count():
         new_rowids = set()  # a rebuilt cache is not news
     start = end - timedelta(days=SPARK_DAYS - 1)
+    figures = index.watch_figures(
+        codes, start, end, previous_run if new_rowids else None
+    )  # one grouped query for every ticker
     rows: list[WatchRow] = []
     for code in codes:
-        days = index.ticker_trend(code, None, "day", start, end)
-        unread = len(index.select(compile_query(parse(f"{ticker_query(code)} is:unread"))))
-        new = 0
-        if new_rowids:
-            mentioned = index.select(compile_query(parse(ticker_query(code))))
-            new = sum(1 for rowid in mentioned if rowid in new_rowids)
+        found = figures[code]
+        days = found.days
         rows.append(
             WatchRow(
                 code=code,
                 name=company_name(code),
-                unread=unread,
-                new=new,
+                unread=found.unread,
+                new=found.new,
                 last7=sum(p.articles for p in days[-7:]),
                 prev7=sum(p.articles for p in days[-14:-7]),
                 mean7=pooled_mean(days[-7:]),

@@ -46,7 +46,7 @@ from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
 from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
-from tickertape.core.index.ticker_stats import Period, TickerSummary
+from tickertape.core.index.ticker_stats import Period, TickerSummary, WatchFigures
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
@@ -500,6 +500,17 @@ class IndexCache:
     def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]:
         with self._snapshot():
             return ticker_stats.by_direction(self._conn, code, query)
+
+    def watch_figures(
+        self, codes: Sequence[str], first: date, last: date, new_after: float | None
+    ) -> dict[str, WatchFigures]:
+        """Unread, new (added after ``new_after``) and daily figures of every watched
+        code, in one query (see :func:`ticker_stats.watch_figures`)."""
+        from tickertape.core.query import compile_query, parse
+
+        unread = compile_query(parse("is:unread"))
+        with self._snapshot():
+            return ticker_stats.watch_figures(self._conn, codes, unread, first, last, new_after)
 
     def date_range(
         self, query: CompiledQuery | None = None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tickertape.core.index.aggregate import Facets
     from tickertape.core.index.build import RefreshProgress, RefreshStats
     from tickertape.core.index.rows import ArticleRow
-    from tickertape.core.index.ticker_stats import Period, TickerSummary
+    from tickertape.core.index.ticker_stats import Period, TickerSummary, WatchFigures
     from tickertape.core.query import CompiledQuery
     from tickertape.core.stories import StoryStats
 
@@ -89,6 +89,9 @@ class Index(Protocol):
         self, code: str, query: CompiledQuery | None, limit: int = 10
     ) -> list[tuple[str, int]]: ...
     def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]: ...
+    def watch_figures(
+        self, codes: Sequence[str], first: date, last: date, new_after: float | None
+    ) -> dict[str, WatchFigures]: ...
     def date_range(
         self, query: CompiledQuery | None = None
     ) -> tuple[datetime | None, datetime | None]: ...
