@@ -35,7 +35,11 @@ _COUNTS_SQL: Final = (
     "count(*), sum(a.sentiment = 'positive'), sum(a.sentiment = 'negative'), "
     f"sum(a.sentiment = 'neutral'), avg({_SCORE_SQL})"
 )
-_JOIN: Final = "tickers AS t JOIN articles AS a ON a.rowid = t.rowid"
+# Articles first, each probing its few ticker rows: both are read in rowid order. SQLite
+# chose to walk the tickers by code and probe an article for each row, in no order: at
+# 100k articles (179k ticker rows) the summaries took 2.2-2.7 s that way against 5-6 s
+# on the same loaded machine.
+_JOIN: Final = "articles AS a CROSS JOIN tickers AS t ON t.rowid = a.rowid"
 
 
 def _one_ticker(code: str) -> str:
