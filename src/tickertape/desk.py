@@ -157,12 +157,11 @@ def load_watchlist(
     newest = last_at.date() if last_at else today
     end = min(today, newest)
     anchored = end < today
-    new_rowids = index.added_since(previous_run) if previous_run is not None else set()
-    if len(new_rowids) >= index.count():
-        new_rowids = set()  # a rebuilt cache is not news
+    added = index.count_added_since(previous_run) if previous_run is not None else 0
+    news = 0 < added < index.count()  # a rebuilt cache is not news
     start = end - timedelta(days=SPARK_DAYS - 1)
     figures = index.watch_figures(
-        codes, start, end, previous_run if new_rowids else None
+        codes, start, end, previous_run if news else None
     )  # one grouped query for every ticker
     rows: list[WatchRow] = []
     for code in codes:

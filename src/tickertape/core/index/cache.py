@@ -428,6 +428,11 @@ class IndexCache:
         with self._reading():
             return aggregate.added_since(self._conn, when)
 
+    def count_added_since(self, when: float) -> int:
+        """How many articles entered the cache after ``when`` (unix seconds)."""
+        with self._reading():
+            return aggregate.count_added_since(self._conn, when)
+
     def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
         """Tickers, sources, sentiments and languages of the result, most frequent first."""
         with self._snapshot():
