@@ -521,12 +521,17 @@ class Generator:
         return name, ("\n\n".join(lines) + "\n\n").encode("utf-8")
 
 
-def generate(out_dir: Path, count: int, seed: int) -> None:
-    """Write ``count`` articles under ``out_dir`` (created if missing)."""
+def generate(out_dir: Path, count: int, seed: int, *, flat: bool = False) -> None:
+    """Write ``count`` articles under ``out_dir`` (created if missing): in subfolders
+    of 1,000, or with ``flat`` all in ``out_dir`` itself (the other shape an index
+    takes: one folder of every file, which a scan lists in one go)."""
     gen = Generator(seed)
     folder: Path | None = None
     for number in range(count):
-        if number % FILES_PER_FOLDER == 0:
+        if flat and folder is None:
+            folder = out_dir
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not flat and number % FILES_PER_FOLDER == 0:
             folder = out_dir / f"{number // FILES_PER_FOLDER:04d}"
             folder.mkdir(parents=True, exist_ok=True)
         assert folder is not None
@@ -538,10 +543,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--count", type=int, default=10_000, help="number of articles")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
+    parser.add_argument(
+        "--flat", action="store_true", help="every file in OUT_DIR itself, no subfolders"
+    )
     parser.add_argument("out_dir", type=Path, help="folder to write (created if missing)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.out_dir, args.count, args.seed)
+    generate(args.out_dir, args.count, args.seed, flat=args.flat)
     print(f"{args.count} articles in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 

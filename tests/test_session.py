@@ -76,7 +76,8 @@ def test_the_newest_search_request_wins(session: ReaderSession) -> None:
     assert not start_again  # one server takes both; the older request is dropped
     results: list[SearchResult] = []
     session.serve_searches(results.append, _raise)
-    assert [r.generation for r in results] == [newest]
+    assert {r.generation for r in results} == {newest}
+    assert results[-1].total >= 0  # a text search's first page comes first, then the whole
     assert session.is_current(newest)
     assert not session.is_current(first)
     assert session.request_search()[1]  # the server has stopped: the next request starts one
@@ -204,3 +205,33 @@ def test_flag_writes_run_in_order_off_the_callers_thread_and_close_waits(
     session.close()  # waits for the three writes
     assert [value for value, _ in seen] == [True, False, True]
     assert all(name.startswith("flags") for _, name in seen)
+
+
+def test_a_text_search_sends_its_first_page_before_counting(session: ReaderSession) -> None:
+    session.set_query("licences")
+    session.request_search()
+    results: list[SearchResult] = []
+    session.serve_searches(results.append, _raise)
+    head, whole = results
+    assert head.total == -1  # painted before the matches are counted
+    assert list(head.rowids) == list(whole.rowids)[: len(head.rowids)]
+    assert whole.total >= 0
+
+
+def test_typing_on_after_the_first_page_skips_counting_the_old_query(
+    session: ReaderSession,
+) -> None:
+    session.set_query("licences")
+    session.request_search()
+    results: list[SearchResult] = []
+
+    def emit(result: SearchResult) -> None:
+        results.append(result)
+        if len(results) == 1:  # the user types on as the first page is painted
+            session.set_query("ticker:AMZN")
+            session.request_search()
+
+    session.serve_searches(emit, _raise)
+    assert results[0].total == -1
+    assert {r.generation for r in results[1:]} == {session.generation}
+    assert len(results) == 2  # the old query's whole result was never computed

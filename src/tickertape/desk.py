@@ -157,24 +157,22 @@ def load_watchlist(
     newest = last_at.date() if last_at else today
     end = min(today, newest)
     anchored = end < today
-    new_rowids = index.added_since(previous_run) if previous_run is not None else set()
-    if len(new_rowids) >= index.count():
-        new_rowids = set()  # a rebuilt cache is not news
+    added = index.count_added_since(previous_run) if previous_run is not None else 0
+    news = 0 < added < index.count()  # a rebuilt cache is not news
     start = end - timedelta(days=SPARK_DAYS - 1)
+    figures = index.watch_figures(
+        codes, start, end, previous_run if news else None
+    )  # one grouped query for every ticker
     rows: list[WatchRow] = []
     for code in codes:
-        days = index.ticker_trend(code, None, "day", start, end)
-        unread = len(index.select(compile_query(parse(f"{ticker_query(code)} is:unread"))))
-        new = 0
-        if new_rowids:
-            mentioned = index.select(compile_query(parse(ticker_query(code))))
-            new = sum(1 for rowid in mentioned if rowid in new_rowids)
+        found = figures[code]
+        days = found.days
         rows.append(
             WatchRow(
                 code=code,
                 name=company_name(code),
-                unread=unread,
-                new=new,
+                unread=found.unread,
+                new=found.new,
                 last7=sum(p.articles for p in days[-7:]),
                 prev7=sum(p.articles for p in days[-14:-7]),
                 mean7=pooled_mean(days[-7:]),

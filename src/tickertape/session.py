@@ -19,7 +19,7 @@ import dataclasses
 import functools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -446,23 +446,30 @@ class ReaderSession:
         results = list(self._run(request)) if request is not None else []
         return results[-1] if results else SearchResult(generation, (), (), 0)
 
-    def _run(self, request: _Request) -> list[SearchResult]:
+    def _run(self, request: _Request) -> Iterator[SearchResult]:
+        """The results of one request, each yielded as soon as it is known: the first
+        screen (when asked for, or for a text search in date order, whose first page
+        FTS5 gives without reading every match), then the whole result with its count,
+        unless a newer request came meanwhile."""
         index = self.index
         if index is None:
-            return []
+            return
         compiled = compile_query(request.tree)
         sort, reverse = request.sort, request.reverse
-        results = []
-        if request.first_screen:
+        if request.first_screen or (compiled.text_only and sort == "date"):
             head = index.select(compiled, sort=sort, reverse=reverse, limit=FIRST_SCREEN)
             head_stories = False
             if self.collapsed:
                 before = len(head)
                 head = index.collapse(head)
                 head_stories = len(head) < before
-            results.append(
-                SearchResult(request.generation, head, compiled.terms, -1, stories=head_stories)
+            found = index.find(request.keep_id) if request.keep_id else []
+            kept = found[0] if len(found) == 1 and found[0] in head else None
+            yield SearchResult(
+                request.generation, head, compiled.terms, -1, keep=kept, stories=head_stories
             )
+            if not self.is_current(request.generation):
+                return  # typed on: the newest request is served next
         rowids = index.select(compiled, sort=sort, reverse=reverse)
         stories = False
         if self.collapsed:
@@ -474,10 +481,9 @@ class ReaderSession:
         # By id: a first build renumbers every article when it ends.
         found = index.find(request.keep_id) if request.keep_id else []
         keep = found[0] if len(found) == 1 else None
-        results.append(
-            SearchResult(request.generation, rowids, compiled.terms, total, partial, keep, stories)
+        yield SearchResult(
+            request.generation, rowids, compiled.terms, total, partial, keep, stories
         )
-        return results
 
     # -- rows, articles, flags -----------------------------------------------------
 

@@ -156,3 +156,25 @@ def test_trend_matches_counts_taken_from_the_fin_html_files(
 def _shared_cache(tmp_path: Path) -> Path:
     """One cache of fin_html for every parameter (building it is the slow part)."""
     return tmp_path.parent.parent / "fin_html_cache"
+
+
+@pytest.mark.parametrize("new_after", [None, 0.0, 4e9])
+def test_watch_figures_of_every_ticker_at_once_match_each_ticker_asked_alone(
+    cache: IndexCache, new_after: float | None
+) -> None:
+    """The watchlist's one grouped query gives what a trend, an unread count and a
+    mention list per ticker gave (a bare symbol over every listing; unknown: zeros)."""
+    codes = ["NVDA", "NVDA.O", "AMD.O", "AMZN.O", "ZZZZ.X", "AMD"]
+    first, last = date(2024, 11, 20), date(2024, 12, 19)
+    figures = cache.watch_figures(codes, first, last, new_after)
+    added = cache.added_since(new_after) if new_after is not None else set()
+    for code in codes:
+        alone = cache.ticker_trend(code, None, "day", first, last)
+        mentioned = cache.select(compile_query(parse(f"ticker:{code}")))
+        unread = cache.select(compile_query(parse(f"ticker:{code} is:unread")))
+        found = figures[code]
+        assert found.days == alone
+        assert found.unread == len(unread)
+        assert found.new == sum(1 for rowid in mentioned if rowid in added)
+    assert figures["ZZZZ.X"].unread == 0
+    assert sum(p.articles for p in figures["NVDA"].days) > 0

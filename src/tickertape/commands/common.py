@@ -123,13 +123,49 @@ def refresh(cache: IndexCache) -> RefreshStats:
     return stats
 
 
-def open_index(root: Path) -> IndexCache:
-    """Open the cache of ``root`` (with the user's state attached) and refresh it."""
+def add_refresh_argument(parser: argparse.ArgumentParser) -> None:
+    """--refresh: compare every file before answering (the quick check is the default)."""
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="compare every file with the cache before answering (by default the "
+        "cache answers when its folders' times and a sample of its files are "
+        "unchanged, and is refreshed only when they changed)",
+    )
+
+
+def open_index(root: Path, *, full: bool = False) -> IndexCache:
+    """Open the cache of ``root`` (with the user's state attached), refreshed when the
+    quick check finds a change (or always, with ``full``).
+
+    A refresh stats every file (seconds at 100k); the quick check stats the folders
+    and a sample of files (milliseconds). When the sample could not cover every file,
+    stderr says the answer may miss a file rewritten in place.
+    """
     from tickertape.core.index import IndexCache
     from tickertape.core.paths import data_dir
 
     state = data_dir() / "state.sqlite"
     cache = IndexCache.open(root, state_path=state if state.is_file() else None)
     print_notices(cache.notices)
-    refresh(cache)
+    if full:
+        refresh(cache)
+        return cache
+    found = cache.quick_check()
+    if found.changed:
+        refresh(cache)
+    elif not found.complete:
+        sys.stderr.write(stale_note(found.sampled, found.files, found.checked_at) + "\n")
     return cache
+
+
+def stale_note(sampled: int, files: int, checked_at: float) -> str:
+    """What stderr says when the cache answered after a sampled check."""
+    import time
+
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(checked_at))
+    return (
+        f"tickertape: answered from the cache: no folder changed since {when} and "
+        f"{sampled:,} of {files:,} files sampled are unchanged; a file rewritten in "
+        "place since may not show (--refresh compares every file)"
+    )

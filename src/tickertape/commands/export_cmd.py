@@ -13,6 +13,7 @@ from tickertape.commands.common import (
     add_path_argument,
     add_query_arguments,
     add_quiet_argument,
+    add_refresh_argument,
     compile_from_args,
     count_noun,
     open_index,
@@ -35,6 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
+    add_refresh_argument(parser)
     add_query_arguments(parser)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"tickertape export: {shown} is a folder; give a file name")
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     buffer = io.StringIO()
     try:
         report_problems(cache.problems(), quiet=args.quiet)

@@ -13,6 +13,7 @@ from tickertape.commands.common import (
     add_path_argument,
     add_query_arguments,
     add_quiet_argument,
+    add_refresh_argument,
     compile_from_args,
     open_index,
     query_epilog,
@@ -39,6 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
+    add_refresh_argument(parser)
     add_query_arguments(parser)
     parser.add_argument("--limit", type=int, metavar="N", help="print at most N articles")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format")
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("tickertape list: --limit must be 0 or more")
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         if args.collapse:

@@ -9,6 +9,7 @@ from tickertape.commands.common import (
     CommandFailed,
     UsageError,
     add_quiet_argument,
+    add_refresh_argument,
     count_noun,
     open_index,
 )
@@ -41,10 +42,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Print one article: title, metadata and the cleaned text, with links "
         "numbered [1], [2]... and listed at the end. ID may be any unique prefix of the "
         "article id. The article's warnings go to stderr.",
-        usage="tickertape show [-h] [--quiet] [PATH] ID",
+        usage="tickertape show [-h] [--quiet] [--refresh] [PATH] ID",
     )
     parser.add_argument("args", nargs="+", metavar="[PATH] ID", help=argparse.SUPPRESS)
     add_quiet_argument(parser)
+    add_refresh_argument(parser)
 
 
 def render_article(article: Article) -> str:
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("tickertape show: expected [PATH] ID")
     path, wanted = (None, args.args[0]) if len(args.args) == 1 else args.args
     root = index_root(path)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     try:
         matches = cache.find(wanted)
         if not matches:

@@ -11,6 +11,7 @@ from tickertape.commands.common import (
     add_path_argument,
     add_query_arguments,
     add_quiet_argument,
+    add_refresh_argument,
     compile_from_args,
     open_index,
     query_epilog,
@@ -37,6 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
+    add_refresh_argument(parser)
     add_query_arguments(parser, query_help="count only what this query selects", sort=False)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_quiet_argument(parser)
@@ -45,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         total = len(cache.select(compiled))

@@ -15,6 +15,7 @@ from tickertape.commands.common import (
     add_path_argument,
     add_query_arguments,
     add_quiet_argument,
+    add_refresh_argument,
     compile_from_args,
     open_index,
     query_epilog,
@@ -73,6 +74,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_path_argument(parser)
+    add_refresh_argument(parser)
     add_query_arguments(parser, query_help="count only what this query selects", sort=False)
     add_since_argument(parser)
     parser.add_argument(
@@ -114,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("tickertape: --limit must be 0 or more")
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         start = since_start(args.since, cache.date_range()[1])

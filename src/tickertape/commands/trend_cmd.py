@@ -11,6 +11,7 @@ from tickertape.commands.common import (
     add_path_argument,
     add_query_arguments,
     add_quiet_argument,
+    add_refresh_argument,
     compile_from_args,
     open_index,
     query_epilog,
@@ -37,6 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("ticker", metavar="TICKER", help="the ticker (NVDA.O, NVDA, $nvda)")
     add_path_argument(parser)
+    add_refresh_argument(parser)
     add_query_arguments(parser, query_help="count only what this query selects", sort=False)
     parser.add_argument("--by", choices=PERIODS, default="month", help="period (default: month)")
     add_since_argument(parser)
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"tickertape: {args.ticker!r} is not a ticker (try NVDA.O or NVDA)")
     root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_index(root, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         first, last = cache.date_range(compiled)

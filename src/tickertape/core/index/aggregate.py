@@ -166,6 +166,12 @@ def added_since(conn: sqlite3.Connection, when: float) -> set[int]:
     }
 
 
+def count_added_since(conn: sqlite3.Connection, when: float) -> int:
+    """How many articles entered the cache after ``when``: counted in SQL, where
+    :func:`added_since` builds a set of every rowid (a second at 100k after a rebuild)."""
+    return int(conn.execute("SELECT count(*) FROM details WHERE added > ?", (when,)).fetchone()[0])
+
+
 def _group(
     conn: sqlite3.Connection, expr: str, where: str, params: tuple[object, ...],
     limit: int | None, *, tickers: bool = False, by_key: bool = False,

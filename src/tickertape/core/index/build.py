@@ -95,6 +95,8 @@ class Counts:
     removed: int = 0
     cancelled: bool = False
     full: bool = False
+    skipped: bool = False
+    """Another process held the refresh lock: nothing was compared."""
 
 
 # -- work done in worker processes (or inline): top-level, picklable ------------------
@@ -920,8 +922,10 @@ def refresh(
     if not acquired and wait:
         notices.append("Another tickertape is updating this index's cache; following its progress.")
         acquired = _follow_other(db_path, lock, report, cancel)
+        counts.skipped = not acquired
     elif not acquired:
         notices.append("Another tickertape is updating this index's cache; showing it as it is.")
+        counts.skipped = True
     if acquired:
         try:
             counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild)

@@ -40,13 +40,13 @@ from typing import TYPE_CHECKING
 
 from tickertape.core import sqlite, stories
 from tickertape.core.article import Article, Problem
-from tickertape.core.index import aggregate, articles, build, rows, select, ticker_stats
+from tickertape.core.index import aggregate, articles, build, freshness, rows, select, ticker_stats
 from tickertape.core.index.aggregate import Facets
 from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
 from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
-from tickertape.core.index.ticker_stats import Period, TickerSummary
+from tickertape.core.index.ticker_stats import Period, TickerSummary, WatchFigures
 
 if TYPE_CHECKING:
     from tickertape.core.query import CompiledQuery
@@ -210,10 +210,13 @@ class IndexCache:
         corrupt on the way is rebuilt from scratch; a full disk keeps it as it was.
         """
         started = time.perf_counter()
+        shot = freshness.snapshot(self.root)  # before the scan: see core/index/freshness.py
         counts = build.refresh(
             self.db_path, self.root, progress=progress, cancel=cancel,
             notices=self.notices, rebuild=self.rebuild, wait=wait,
         )  # fmt: skip
+        if not (counts.cancelled or counts.full or counts.skipped):
+            self._keep_snapshot(shot)
         with self._reading():
             total = self.count()
             problems = len(self.problems())
@@ -221,6 +224,27 @@ class IndexCache:
             total, counts.added, counts.changed, counts.removed, problems,
             time.perf_counter() - started, counts.full,
         )  # fmt: skip
+
+    def _keep_snapshot(self, shot: freshness.Snapshot) -> None:
+        """Store the folder times a finished refresh started from (best effort: without
+        them the next quick check asks for a refresh)."""
+        try:
+            writer = connect(self.db_path)
+        except (sqlite3.Error, OSError):
+            return
+        try:
+            freshness.store(writer, shot)
+        except sqlite3.Error:
+            pass
+        finally:
+            writer.close()
+
+    def quick_check(self) -> freshness.Freshness:
+        """Whether the files may have changed since the last finished refresh, from the
+        folders' times and a sample of files: milliseconds where a refresh takes
+        seconds (see core/index/freshness.py)."""
+        with self._reading():
+            return freshness.check(self._conn, self.root)
 
     def rebuild(self, reason: str = "") -> None:
         """Replace a damaged database with an empty one under the same reader (a
@@ -404,6 +428,11 @@ class IndexCache:
         with self._reading():
             return aggregate.added_since(self._conn, when)
 
+    def count_added_since(self, when: float) -> int:
+        """How many articles entered the cache after ``when`` (unix seconds)."""
+        with self._reading():
+            return aggregate.count_added_since(self._conn, when)
+
     def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
         """Tickers, sources, sentiments and languages of the result, most frequent first."""
         with self._snapshot():
@@ -476,6 +505,17 @@ class IndexCache:
     def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]:
         with self._snapshot():
             return ticker_stats.by_direction(self._conn, code, query)
+
+    def watch_figures(
+        self, codes: Sequence[str], first: date, last: date, new_after: float | None
+    ) -> dict[str, WatchFigures]:
+        """Unread, new (added after ``new_after``) and daily figures of every watched
+        code, in one query (see :func:`ticker_stats.watch_figures`)."""
+        from tickertape.core.query import compile_query, parse
+
+        unread = compile_query(parse("is:unread"))
+        with self._snapshot():
+            return ticker_stats.watch_figures(self._conn, codes, unread, first, last, new_after)
 
     def date_range(
         self, query: CompiledQuery | None = None

@@ -35,7 +35,11 @@ _COUNTS_SQL: Final = (
     "count(*), sum(a.sentiment = 'positive'), sum(a.sentiment = 'negative'), "
     f"sum(a.sentiment = 'neutral'), avg({_SCORE_SQL})"
 )
-_JOIN: Final = "tickers AS t JOIN articles AS a ON a.rowid = t.rowid"
+# Articles first, each probing its few ticker rows: both are read in rowid order. SQLite
+# chose to walk the tickers by code and probe an article for each row, in no order: at
+# 100k articles (179k ticker rows) the summaries took 2.2-2.7 s that way against 5-6 s
+# on the same loaded machine.
+_JOIN: Final = "articles AS a CROSS JOIN tickers AS t ON t.rowid = a.rowid"
 
 
 def _one_ticker(code: str) -> str:
@@ -229,3 +233,73 @@ def pooled_mean(periods: Sequence[Period]) -> float | None:
     if not scored:
         return None
     return sum((p.mean or 0.0) * p.scored for p in periods) / scored
+
+
+@dataclass(slots=True, frozen=True)
+class WatchFigures:
+    """What the watchlist shows of one ticker: unread and new articles (all time) and
+    one :class:`Period` a day from ``first`` to ``last``."""
+
+    unread: int
+    new: int
+    days: list[Period]
+
+
+def watch_figures(
+    conn: sqlite3.Connection, codes: Sequence[str], unread: CompiledQuery,
+    first: date, last: date, new_after: float | None,
+) -> dict[str, WatchFigures]:  # fmt: skip
+    """The figures of every code in one grouped query (the watchlist used to run three
+    a ticker: a trend, an unread count and a mention list).
+
+    Rows are grouped by ticker and by day inside ``first``..``last`` (one group for
+    the days outside), so unread and new counts cover all time and the days only the
+    window. A code missing from the index gets zeros.
+    """
+    listings = list(dict.fromkeys(c for c in codes if "." in c))
+    bases = list(dict.fromkeys(c for c in codes if "." not in c))
+    parts: list[str] = []
+    for column, group in (("code", listings), ("base", bases)):
+        if group:
+            marks = ",".join("?" * len(group))
+            parts.append(
+                f"SELECT {column} AS watched, rowid, avg(score) AS score FROM tickers "
+                f"WHERE {column} IN ({marks}) GROUP BY {column}, rowid"
+            )
+    figures: dict[str, WatchFigures] = {}
+    found: dict[str, dict[str, tuple[int, int, int, int, float | None, int]]] = {}
+    totals: dict[str, tuple[int, int]] = {}
+    if parts:
+        start = datetime.combine(first, datetime.min.time(), UTC)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+        new_sql, join = "0", ""
+        new_params: tuple[object, ...] = ()
+        if new_after is not None:
+            new_sql, join = "sum(d.added > ?)", " JOIN details AS d ON d.rowid = a.rowid"
+            new_params = (new_after,)
+        sql = (
+            f"SELECT t.watched, CASE WHEN a.published >= ? AND a.published < ? "
+            f"THEN {_BUCKET_SQL['day']} END, {_COUNTS_SQL}, count({_SCORE_SQL}), "
+            f"sum({unread.where}), {new_sql} "
+            f"FROM ({' UNION ALL '.join(parts)}) AS t JOIN articles AS a ON a.rowid = t.rowid"
+            f"{join} GROUP BY 1, 2"
+        )
+        params = (
+            published_ms(start), published_ms(end), *unread.params, *new_params,
+            *listings, *bases,
+        )  # fmt: skip
+        for code, day, n, pos, neg, neu, mean, scored, unread_n, new_n in conn.execute(sql, params):
+            had = totals.get(code, (0, 0))
+            totals[code] = (had[0] + int(unread_n or 0), had[1] + int(new_n or 0))
+            if day is not None:
+                found.setdefault(code, {})[str(day)] = (
+                    int(n), int(pos or 0), int(neg or 0), int(neu or 0),
+                    None if mean is None else float(mean), int(scored),
+                )  # fmt: skip
+    days = period_starts(first, last, "day")
+    for code in codes:
+        by_day = found.get(code, {})
+        periods = [Period(day, *by_day.get(day.isoformat(), (0, 0, 0, 0, None, 0))) for day in days]
+        unread_n, new_n = totals.get(code, (0, 0))
+        figures[code] = WatchFigures(unread_n, new_n, periods)
+    return figures
