@@ -14,15 +14,14 @@ from tickertape.commands.common import (
     add_query_arguments,
     add_quiet_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
-from tickertape.core.paths import index_root
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
 
 if TYPE_CHECKING:
-    from tickertape.core.index import IndexCache
+    from tickertape.core.index import Index
 
 # Articles are fetched and written this many at a time: a million never sit in memory
 # at once, and `| head` stops the work after the first batch.
@@ -50,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_quiet_argument(parser)
 
 
-def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
+def selected_records(cache: Index, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """The records of ``rowids`` in order, read from the cache a batch at a time."""
     from tickertape.core.scan import path_maker
 
@@ -75,9 +74,8 @@ def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[
 def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("tickertape list: --limit must be 0 or more")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_path(args.path)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         if args.collapse:

@@ -12,13 +12,12 @@ from tickertape.commands.common import (
     add_query_arguments,
     add_quiet_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
 from tickertape.commands.tickers_cmd import add_since_argument, since_start, write_records
 from tickertape.core.index.ticker_stats import PERIODS, Period
-from tickertape.core.paths import index_root
 from tickertape.core.tickers import normalise_ticker
 
 COLUMNS = ("start", "articles", "positive", "negative", "neutral", "mean")
@@ -48,9 +47,8 @@ def run(args: argparse.Namespace) -> int:
     code = normalise_ticker(args.ticker)
     if code is None:
         raise UsageError(f"tickertape: {args.ticker!r} is not a ticker (try NVDA.O or NVDA)")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root)
+    cache = open_path(args.path)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         first, last = cache.date_range(compiled)
