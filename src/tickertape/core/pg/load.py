@@ -11,11 +11,11 @@ take turns on an advisory lock; loaders of different folders run side by side.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +93,12 @@ def read_files(
 Conn = psycopg.Connection[tuple[object, ...]]
 
 
+def folder_lock_key(root_path: str) -> int:
+    """The advisory lock of one folder: a signed 64-bit hash of its resolved path."""
+    digest = hashlib.blake2b(f"tickertape:{root_path}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class Loader:
     """Writes one folder's articles into the database (see the module docstring)."""
 
@@ -116,8 +122,8 @@ class Loader:
 
     def lock(self, wait_notice: Callable[[str], None] | None = None) -> None:
         """Take the folder's advisory lock (held by this session until it closes)."""
-        key = zlib.crc32(self.root_path.encode())
-        row = self.conn.execute("SELECT pg_try_advisory_lock(1, %s)", (key,)).fetchone()
+        key = folder_lock_key(self.root_path)
+        row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
         if not row or not row[0]:
             self.stats.waited = True
             if wait_notice is not None:
@@ -126,7 +132,7 @@ class Loader:
                     "waiting for it to finish"
                 )
             self.conn.execute("SET statement_timeout = 0")
-            self.conn.execute("SELECT pg_advisory_lock(1, %s)", (key,))
+            self.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
         with self.conn.transaction():
             self.conn.execute(
                 "INSERT INTO roots(path) VALUES (%s) ON CONFLICT (path) DO NOTHING",
