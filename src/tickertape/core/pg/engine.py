@@ -209,11 +209,21 @@ class PostgresIndex:
         return schema.DatabaseError(message)
 
     @contextlib.contextmanager
-    def _snapshot(self) -> Iterator[tuple[psycopg.Connection[Row], _Derived]]:
-        """One repeatable-read transaction, so a select sees one state throughout."""
+    def _snapshot(
+        self, pg: PgQuery | None = None
+    ) -> Iterator[tuple[psycopg.Connection[Row], _Derived]]:
+        """One repeatable-read transaction, so a select sees one state throughout.
+
+        With words in the query, sequential scans are off for the transaction: the
+        planner prices a scan without the cost of decompressing every row's tsvector,
+        and picked one over the GIN index for common words (measured at 100k:
+        `inflation rates` 5.3 s by a scan, 0.35 s by the index).
+        """
         with self._conn() as conn:
             try:
                 conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                if pg is not None and "a.tsv @@" in pg.where:
+                    conn.execute("SET LOCAL enable_seqscan = off")
                 yield conn, self._current(conn)
             finally:
                 if not conn.closed:
@@ -303,7 +313,7 @@ class PostgresIndex:
         if limit is not None and limit <= 0:
             return Rowids(array("q"))
         pg = self._pg(query)
-        with self._snapshot() as (conn, derived):
+        with self._snapshot(pg) as (conn, derived):
             if sort == "relevance":
                 if pg.rank is not None:
                     return self._relevance(conn, pg, reverse, limit)
@@ -474,7 +484,7 @@ class PostgresIndex:
         means: dict[str, float | None] = dict.fromkeys(codes)
         if not codes:
             return means
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             for code, mean in conn.execute(
                 f"SELECT t.code, avg({_SCORE_SQL}) FROM {_JOIN} "
                 f"WHERE t.code = ANY(%s) AND {pg.where} GROUP BY t.code",
@@ -527,7 +537,7 @@ class PostgresIndex:
 
     def facets(self, query: CompiledQuery | None, limit: int = 50) -> Facets:
         pg = self._pg(query)
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             total = _one(conn, f"SELECT count(*) FROM articles AS a WHERE {pg.where}", pg.params)
             directions = self._group(conn, "a.sentiment", pg, limit)
             labels = self._labels(conn, pg)
@@ -556,7 +566,7 @@ class PostgresIndex:
 
     def stats(self, query: CompiledQuery | None) -> dict[str, list[tuple[str, int]]]:
         pg = self._pg(query)
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             return {
                 "source": list(self._group(conn, "a.source", pg, None)),
                 "sentiment": list(self._group(conn, "a.sentiment", pg, None)),
@@ -599,7 +609,7 @@ class PostgresIndex:
             f"SELECT t.code, {_COUNTS_SQL}, min(a.published), max(a.published) FROM {_JOIN} "
             f'WHERE {pg.where} GROUP BY t.code ORDER BY 2 DESC, t.code COLLATE "C"'
         )
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             return [
                 TickerSummary(
                     str(code), int(n), int(pos or 0), int(neg or 0), int(neu or 0),
@@ -620,7 +630,7 @@ class PostgresIndex:
             f"SELECT {_BUCKET_SQL[by]}, {_COUNTS_SQL}, count({_SCORE_SQL}) "
             f"FROM {_one_ticker(code)} WHERE {pg.where} AND a.published < %s GROUP BY 1"
         )
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             found = {
                 str(key): (int(n), int(pos or 0), int(neg or 0), int(neu or 0), mean, int(scored))
                 for key, n, pos, neg, neu, mean, scored in conn.execute(
@@ -645,7 +655,7 @@ class PostgresIndex:
             f"JOIN tickers AS o ON o.rowid = t.rowid WHERE {column} != %s AND {pg.where} "
             'GROUP BY o.code ORDER BY 2 DESC, o.code COLLATE "C" LIMIT %s'
         )
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             return [
                 (str(c), int(n))
                 for c, n in conn.execute(sql, (code, code, *pg.params, limit))
@@ -659,7 +669,7 @@ class PostgresIndex:
             f"SELECT a.source, count(*) FROM {_one_ticker(code)} WHERE {pg.where} "
             'GROUP BY 1 ORDER BY 2 DESC, a.source COLLATE "C" LIMIT %s'
         )
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             return [
                 (str(s), int(n))
                 for s, n in conn.execute(sql, (code, *pg.params, limit))
@@ -668,7 +678,7 @@ class PostgresIndex:
     def ticker_directions(self, code: str, query: CompiledQuery | None) -> dict[str, int]:
         pg = self._pg(query)
         sql = f"SELECT a.sentiment, count(*) FROM {_one_ticker(code)} WHERE {pg.where} GROUP BY 1"
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             return {
                 str(s): int(n)
                 for s, n in conn.execute(sql, (code, *pg.params))
@@ -678,7 +688,7 @@ class PostgresIndex:
         self, query: CompiledQuery | None = None
     ) -> tuple[datetime | None, datetime | None]:
         pg = self._pg(query)
-        with self._snapshot() as (conn, _):
+        with self._snapshot(pg) as (conn, _):
             row = conn.execute(
                 f"SELECT min(a.published), max(a.published) FROM articles AS a WHERE {pg.where}",
                 pg.params,
