@@ -195,6 +195,7 @@ class Loader:
                     if rel not in known:
                         self.stats.added += 1
                     self._add(rel, identity, prepared, problems)
+                self._report("reading")
                 if cancel is not None and cancel.is_set():
                     break
         finally:
