@@ -35,6 +35,7 @@ def test_list_show_stats_and_export_read_the_database(
     assert code == 0
     found = [json.loads(line) for line in out.splitlines()]
     assert [r["title"] for r in found] == ["Chipmakers rally as export rules ease"]
+    assert found[0]["path"] == ARTICLES[0]["name"]  # the file it was loaded from
     code, out, _ = run(capsys, "show", loaded, found[0]["id"])
     assert code == 0
     assert "Nvidia" in out  # the body, from the database

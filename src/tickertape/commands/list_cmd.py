@@ -51,9 +51,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def selected_records(cache: Index, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """The records of ``rowids`` in order, read from the cache a batch at a time."""
+    from tickertape.core.index import IndexCache
     from tickertape.core.scan import path_maker
 
-    make_path = path_maker(cache.root)
+    # A database's articles have no local file: their path is the one they were loaded from.
+    make_path = path_maker(cache.root) if isinstance(cache, IndexCache) else cache.file_path
     for start in range(0, len(rowids), _BATCH):
         batch = rowids[start : start + _BATCH]
         clusters = cache.clusters(batch)
