@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from tickertape import __version__
 from tickertape.commands.common import CommandFailed, UsageError
 from tickertape.core.paths import IndexNotFound
+from tickertape.core.pg.url import DatabaseError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IndexNotFound as error:
         _say(f"tickertape: {error}")
         return EXIT_USAGE
-    except CommandFailed as error:
+    except (CommandFailed, DatabaseError) as error:
         _say(f"tickertape: {error}")
         return EXIT_FAILURE
     except KeyboardInterrupt:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tickertape.core.paths import index_root
+
+if TYPE_CHECKING:
+    from tickertape.ui.app import TickertapeApp
 
 
 def run_reader(paths: Sequence[str]) -> int:
@@ -14,6 +18,10 @@ def run_reader(paths: Sequence[str]) -> int:
     Several paths are read as one index, each file's path starting with the name of
     the folder (or file) it came from.
     """
+    from tickertape.core.pg.url import is_database_url
+
+    if any(is_database_url(path) for path in paths):
+        return _run_database_reader(paths)
     roots = [index_root(path) for path in paths] or [index_root(None)]
     if len(roots) == 1:
         root = roots[0]
@@ -25,7 +33,32 @@ def run_reader(paths: Sequence[str]) -> int:
         name = " + ".join(_display_name(path) for path in roots)
     from tickertape.ui.app import TickertapeApp
 
-    app = TickertapeApp(root, index_name=name)
+    return _run(TickertapeApp(root, index_name=name))
+
+
+def _run_database_reader(paths: Sequence[str]) -> int:
+    """The reader on a PostgreSQL database; one that cannot be opened is a message
+    before any screen is drawn."""
+    from tickertape.commands.common import UsageError
+    from tickertape.core.pg.url import redact
+
+    if len(paths) != 1:
+        raise UsageError("tickertape: a database URL is read alone, not with other paths")
+    url = paths[0]
+    try:
+        from tickertape.core.pg.engine import PostgresIndex
+    except ImportError:
+        raise UsageError(
+            "tickertape: reading PostgreSQL needs psycopg: pip install 'tickertape[postgresql]'"
+        ) from None
+    PostgresIndex.open(url).close()  # DatabaseError: a clear message, no screen
+    from tickertape.ui.app import TickertapeApp
+
+    shown = redact(url)
+    return _run(TickertapeApp(Path(shown), index_name=shown, url=url))
+
+
+def _run(app: TickertapeApp) -> int:
     result = app.run()
     lost = app.session.unsaved_at_close
     if lost:

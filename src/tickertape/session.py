@@ -118,9 +118,16 @@ class ReaderSession:
     """The reader's state over one index (see the module docstring)."""
 
     def __init__(
-        self, root: Path, *, cache_dir: Path | None = None, state_dir: Path | None = None
+        self,
+        root: Path,
+        *,
+        cache_dir: Path | None = None,
+        state_dir: Path | None = None,
+        url: str | None = None,
     ) -> None:
         self.root = root
+        self.url = url
+        """A PostgreSQL database to read instead of the cache of ``root`` (core/pg)."""
         self.index: Index | None = None
         self.state: StateStore | None = None
         self.sort_key = "date"
@@ -177,6 +184,12 @@ class ReaderSession:
         if self.state is not None:
             self.state_writer = StateWriter(self.state, self._state_written)
         state_path = self.state.path if self.state else None
+        if self.url is not None:
+            from tickertape.core.pg.engine import PostgresIndex
+
+            self.index = PostgresIndex.open(self.url, state_path=state_path)
+            self.was_built = True
+            return Opened(notices, True, state_error)
         cache = IndexCache.open(self.root, cache_dir=self._cache_dir, state_path=state_path)
         self.index = cache
         # The folder actually used: a temporary one when the usual one failed, and the
@@ -205,6 +218,8 @@ class ReaderSession:
         """
         from tickertape.core.index import IndexCache
 
+        if self.url is not None and self.index is not None:
+            return self.index.refresh(progress=progress)  # a loader fills the database
         writer = IndexCache.open(self.root, cache_dir=self._cache_folder)
         shown = 0
 
@@ -293,6 +308,10 @@ class ReaderSession:
         """The key the state store files this index's history and settings under."""
         from tickertape.core.paths import index_key
 
+        if self.url is not None:
+            from tickertape.core.pg.url import database_key
+
+            return database_key(self.url)
         return index_key(self.root)
 
     def restore(self) -> tuple[str | None, list[str]]:

@@ -149,7 +149,7 @@ def test_a_system_error_is_a_failure_with_a_message(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", "/some/cache.sqlite")
 
-    monkeypatch.setattr(list_cmd, "open_index", refuse)
+    monkeypatch.setattr(list_cmd, "open_path", refuse)
     code, out, err = run(capsys, "list", str(index))
     assert code == 1
     assert out == ""

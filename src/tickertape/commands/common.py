@@ -12,7 +12,7 @@ from tickertape.core.article import Problem
 from tickertape.core.sanitize import sanitize_inline
 
 if TYPE_CHECKING:
-    from tickertape.core.index import IndexCache, RefreshStats
+    from tickertape.core.index import Index, IndexCache, RefreshStats
     from tickertape.core.query import CompiledQuery
 
 
@@ -30,7 +30,8 @@ def add_path_argument(parser: argparse.ArgumentParser) -> None:
         "path",
         nargs="?",
         metavar="PATH",
-        help="index folder or file (default: the bundled sample index)",
+        help="index folder or file, or a postgresql:// database URL (default: the "
+        "bundled sample index)",
     )
 
 
@@ -121,6 +122,22 @@ def refresh(cache: IndexCache) -> RefreshStats:
         stats = cache.refresh()
     print_notices(cache.notices[shown:])
     return stats
+
+
+def open_path(path: str | None, *, full: bool = False) -> Index:
+    """The index a command reads: a PostgreSQL database for a ``postgresql://`` URL
+    (loaded by ``tickertape index PATH --to URL``), else the cache of the folder or
+    file at ``path`` (:func:`open_index`)."""
+    from tickertape.core.paths import data_dir, index_root
+    from tickertape.core.pg.url import is_database_url
+
+    if is_database_url(path):
+        assert path is not None
+        from tickertape.core.pg.engine import PostgresIndex
+
+        state = data_dir() / "state.sqlite"
+        return PostgresIndex.open(path, state_path=state if state.is_file() else None)
+    return open_index(index_root(path), full=full)
 
 
 def add_refresh_argument(parser: argparse.ArgumentParser) -> None:

@@ -16,12 +16,11 @@ from tickertape.commands.common import (
     add_refresh_argument,
     compile_from_args,
     count_noun,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
 from tickertape.commands.list_cmd import selected_records
-from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 from tickertape.output import write_csv, write_jsonl
 
@@ -54,9 +53,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if output.is_dir():
         raise UsageError(f"tickertape export: {shown} is a folder; give a file name")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(args.path, full=args.refresh)
     buffer = io.StringIO()
     try:
         report_problems(cache.problems(), quiet=args.quiet)

@@ -40,11 +40,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "file against the digest kept of it; a damaged cache is rebuilt, and files "
         "edited without a new size or time are read again (reads everything: slow)",
     )
+    parser.add_argument(
+        "--to",
+        metavar="URL",
+        help="load into the PostgreSQL database at URL (postgresql://...) instead of the "
+        "local cache, for a team to read; PATH '-' reads JSON Lines from standard input",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from tickertape.core.index import IndexCache
 
+    if args.to is not None:
+        return _load(args)
     root = index_root(args.path)
     try:
         cache = IndexCache.open(root)
@@ -76,6 +84,40 @@ def run(args: argparse.Namespace) -> int:
         raise CommandFailed(
             "the disk is full: the cache was not brought up to date; the cache as it was is kept"
         )
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    """``--to URL``: load the folder (or standard input) into PostgreSQL."""
+    from tickertape.core.pg.url import is_database_url
+
+    if not is_database_url(args.to):
+        raise CommandFailed("--to takes a database URL starting with postgresql://")
+    if args.check:
+        raise CommandFailed("--check works on the local cache, not with --to")
+    source = "-" if args.path == "-" else str(index_root(args.path))
+    try:
+        from tickertape.core.pg.load import load
+    except ImportError:
+        raise CommandFailed(
+            "loading into PostgreSQL needs psycopg: pip install 'tickertape[postgresql]'"
+        ) from None
+
+    def notice(text: str) -> None:
+        print_notices([text])
+
+    if sys.stderr.isatty() and source != "-":
+        from tickertape.commands.progress import progress_bar
+
+        with progress_bar() as show:
+            stats = load(args.to, source, progress=show, notice=notice)
+    else:
+        stats = load(args.to, source, progress=_plain_progress(), notice=notice)
+    sys.stdout.write(
+        f"{stats.articles:,} articles loaded · files: {stats.added:,} added, "
+        f"{stats.changed:,} changed, {stats.removed:,} removed · {stats.problems:,} "
+        f"warning{'' if stats.problems == 1 else 's'} · {stats.seconds:.2f} s\n"
+    )
     return 0
 
 

@@ -15,15 +15,14 @@ from tickertape.commands.common import (
     add_quiet_argument,
     add_refresh_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
-from tickertape.core.paths import index_root
 from tickertape.output import FORMATS, article_record, write_csv, write_jsonl, write_table
 
 if TYPE_CHECKING:
-    from tickertape.core.index import IndexCache
+    from tickertape.core.index import Index
 
 # Articles are fetched and written this many at a time: a million never sit in memory
 # at once, and `| head` stops the work after the first batch.
@@ -52,11 +51,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_quiet_argument(parser)
 
 
-def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
+def selected_records(cache: Index, rowids: Sequence[int]) -> Iterator[dict[str, Any]]:
     """The records of ``rowids`` in order, read from the cache a batch at a time."""
+    from tickertape.core.index import IndexCache
     from tickertape.core.scan import path_maker
 
-    make_path = path_maker(cache.root)
+    # A database's articles have no local file: their path is the one they were loaded from.
+    make_path = path_maker(cache.root) if isinstance(cache, IndexCache) else cache.file_path
     for start in range(0, len(rowids), _BATCH):
         batch = rowids[start : start + _BATCH]
         clusters = cache.clusters(batch)
@@ -77,9 +78,8 @@ def selected_records(cache: IndexCache, rowids: Sequence[int]) -> Iterator[dict[
 def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("tickertape list: --limit must be 0 or more")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         if args.collapse:

@@ -11,11 +11,10 @@ from tickertape.commands.common import (
     add_quiet_argument,
     add_refresh_argument,
     count_noun,
-    open_index,
+    open_path,
 )
 from tickertape.core.article import Article, format_published
 from tickertape.core.links import display_link
-from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize, sanitize_inline, visible_path
 from tickertape.output import sentiment_glyph
 
@@ -84,8 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if len(args.args) > 2:
         raise UsageError("tickertape show: expected [PATH] ID")
     path, wanted = (None, args.args[0]) if len(args.args) == 1 else args.args
-    root = index_root(path)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(path, full=args.refresh)
     try:
         matches = cache.find(wanted)
         if not matches:

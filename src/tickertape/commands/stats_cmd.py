@@ -13,11 +13,10 @@ from tickertape.commands.common import (
     add_quiet_argument,
     add_refresh_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
-from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 from tickertape.core.sentiment import score_direction
 from tickertape.output import sentiment_glyph
@@ -45,9 +44,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         total = len(cache.select(compiled))

@@ -17,12 +17,11 @@ from tickertape.commands.common import (
     add_quiet_argument,
     add_refresh_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
 from tickertape.core.index.ticker_stats import TickerSummary
-from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 
 FORMATS = ("table", "json", "csv")
@@ -114,9 +113,8 @@ def _record(row: TickerSummary) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("tickertape: --limit must be 0 or more")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         start = since_start(args.since, cache.date_range()[1])

@@ -13,13 +13,12 @@ from tickertape.commands.common import (
     add_quiet_argument,
     add_refresh_argument,
     compile_from_args,
-    open_index,
+    open_path,
     query_epilog,
     report_problems,
 )
 from tickertape.commands.tickers_cmd import add_since_argument, since_start, write_records
 from tickertape.core.index.ticker_stats import PERIODS, Period
-from tickertape.core.paths import index_root
 from tickertape.core.tickers import normalise_ticker
 
 COLUMNS = ("start", "articles", "positive", "negative", "neutral", "mean")
@@ -50,9 +49,8 @@ def run(args: argparse.Namespace) -> int:
     code = normalise_ticker(args.ticker)
     if code is None:
         raise UsageError(f"tickertape: {args.ticker!r} is not a ticker (try NVDA.O or NVDA)")
-    root = index_root(args.path)
     compiled = compile_from_args(args.query)
-    cache = open_index(root, full=args.refresh)
+    cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)
         first, last = cache.date_range(compiled)

@@ -26,7 +26,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
@@ -502,6 +502,10 @@ class CompiledQuery:
     has_text: bool
     fts: str | None
     text_only: bool = False
+    node: Node | None = field(default=None, compare=False)
+    """The tree it was compiled from, and the ``now`` its relative dates count back
+    from: another engine compiles the same query to its own SQL (``core/pg``)."""
+    now: datetime | None = field(default=None, compare=False)
 
 
 def _is_text(node: Node) -> bool:
@@ -731,7 +735,9 @@ def compile_query(node: Node | None, *, now: datetime | None = None) -> Compiled
         where = where.replace(_INDEXED_SENTIMENT, "+" + _INDEXED_SENTIMENT)
         where = where.replace(_INDEXED_LANGUAGE, "+" + _INDEXED_LANGUAGE)
     terms = tuple(dict.fromkeys(_positive_terms(node)))
-    return CompiledQuery(where, tuple(compiler.params), terms, fts is not None, fts, text_only)
+    return CompiledQuery(
+        where, tuple(compiler.params), terms, fts is not None, fts, text_only, node, when
+    )
 
 
 # -- editing queries ---------------------------------------------------------------

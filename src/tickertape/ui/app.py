@@ -41,12 +41,15 @@ class TickertapeApp(App[int]):
         cache_dir: Path | None = None,
         state_dir: Path | None = None,
         clock: Callable[[], datetime] | None = None,
+        url: str | None = None,
     ) -> None:
         super().__init__()
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.root = root
         self.index_name = index_name or root.name
-        self.session = ReaderSession(root, cache_dir=cache_dir, state_dir=state_dir)
+        self.session = ReaderSession(
+            root, cache_dir=cache_dir, state_dir=state_dir, url=url
+        )
         self._reader: ReaderScreen | None = None
         self.user_keys: dict[str, str] = {}
         """Binding id -> keys, from the user's key map file (shown in help and the palette)."""

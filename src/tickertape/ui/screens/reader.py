@@ -28,6 +28,7 @@ from tickertape.core.errors import describe_error
 from tickertape.core.index import CacheDamaged
 from tickertape.core.index.build import OTHER_PHASE
 from tickertape.core.links import plan_copy, plan_open
+from tickertape.core.pg.url import DatabaseError
 from tickertape.core.query import QueryError
 from tickertape.session import ReaderSession
 from tickertape.ui import messages
@@ -128,6 +129,7 @@ class ReaderScreen(Screen[None]):
         self.current_cleaned: CleanedArticle | None = None
         self._loaded_rowid: int | None = None
         self._refresh_after_paint = False
+        self._lost_notice = -1e9
         self._refresh_cancel = threading.Event()
         session.on_state_written = self._state_written
         self._open_after_search: int | None = None
@@ -204,6 +206,9 @@ class ReaderScreen(Screen[None]):
             except CacheDamaged as error:
                 self._cache_damaged(str(error))
                 return
+            except DatabaseError as error:
+                self._connection_lost(error)
+                return
             self._refresh_after_paint = True
             self._search(first_screen=True)
         else:
@@ -250,6 +255,24 @@ class ReaderScreen(Screen[None]):
         except CacheDamaged as error:
             self.call_later(self._cache_damaged, str(error))
             return []
+        except DatabaseError as error:
+            self._connection_lost(error)
+            return []
+
+    def _connection_lost(self, error: DatabaseError) -> None:
+        """A shared database stopped answering: say so once, keep what is shown."""
+        now = time.monotonic()
+        if now - self._lost_notice < 30:
+            return
+        self._lost_notice = now
+        self.notify(
+            f"{describe_error(error)}. The list keeps what it has shown; rows not yet "
+            "fetched stay blank until the database answers again.",
+            title="Connection lost",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
 
     def _cache_damaged(self, reason: str) -> None:
         """Damaged pages were met: rebuild the cache (once at a time), with a notice."""
@@ -420,7 +443,7 @@ class ReaderScreen(Screen[None]):
         session = self.session
         try:
             no_articles = session.count() == 0
-        except CacheDamaged:
+        except (CacheDamaged, DatabaseError):
             no_articles = False
         if no_articles and not session.building:
             state = empty.no_articles(self.header.warnings)
