@@ -93,6 +93,8 @@ class LoadedArticle:
 
 MAX_VERSIONS: Final = 50
 """The cluster view shows at most this many versions of a story."""
+_VERSIONS_KEPT: Final = 5000
+"""Story rows whose versions' ids the session remembers (for their read flag) at most."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -135,6 +137,9 @@ class ReaderSession:
         self.unread_only = False
         self.collapsed = True
         """One row a story (its lead) rather than every version."""
+        self._versions: dict[str, tuple[str, ...]] = {}
+        """The other versions' ids of each story row the collapsed list has shown: its
+        row is read only when they all are (a version that came later makes it unread)."""
         self.was_built = True
         """Whether the cache had been built before this run's refresh began."""
         self.building = False
@@ -511,14 +516,23 @@ class ReaderSession:
         each one's story."""
         if self.index is None:
             return []
-        rows = self.index.rows(rowids)
-        stories = self.index.clusters([row.rowid for row in rows])
-        return [
+        index = self.index
+        rows = index.rows(rowids)
+        stories = index.clusters([row.rowid for row in rows])
+        out = [
             dataclasses.replace(row, versions=info[2], sources=info[3])
             if (info := stories.get(row.rowid)) is not None
             else row
             for row in rows
         ]
+        if self.collapsed:
+            if len(self._versions) > _VERSIONS_KEPT:
+                self._versions.clear()
+            for row in out:
+                if row.versions > 1:
+                    others = [r for r in index.cluster(row.rowid) if r != row.rowid]
+                    self._versions[row.id] = tuple(other.id for other in index.rows(others))
+        return out
 
     def story(self, rowid: int) -> list[StoryVersion]:
         """Every version of the article's story, the lead first, with what each changes
@@ -536,10 +550,23 @@ class ReaderSession:
 
     def flags(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
         """``(read, starred)`` by article id as the user set them, saved or not yet
-        (none without a state store)."""
+        (none without a state store). In the collapsed list a story's row is read only
+        when every version is: one that arrived after the lead was read is unread."""
+        versions = self._versions if self.collapsed else {}
+        wanted = [*ids, *(other for i in ids for other in versions.get(i, ()))]
         if self.state_writer is not None:
-            return self.state_writer.flags_for(ids)
-        return self.state.flags_for(ids) if self.state is not None else {}
+            flags = self.state_writer.flags_for(wanted)
+        elif self.state is not None:
+            flags = self.state.flags_for(wanted)
+        else:
+            return {}
+        for article_id in ids:
+            others = versions.get(article_id)
+            if others and article_id in flags:
+                read, starred = flags[article_id]
+                unread = any(not flags.get(other, (False, False))[0] for other in others)
+                flags[article_id] = (read and not unread, starred)
+        return {article_id: flags[article_id] for article_id in ids if article_id in flags}
 
     def flip_flag(self, article_id: str, flag: Flag) -> bool | None:
         """Flip a flag as the user sees it, at once; it is saved in the background

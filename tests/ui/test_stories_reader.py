@@ -141,3 +141,43 @@ def test_cluster_view_snapshot(
 ) -> None:
     app = make_app(story_index, index_name="snapshot index")
     assert snap_compare(app, terminal_size=size, run_before=_cluster_view)
+
+
+def _story_line(app: TickertapeApp, title: str) -> str:
+    """The list line that shows ``title`` as the user sees it ("" when none does)."""
+    article_list = app.reader.article_list
+    for y in range(article_list.size.height):
+        line = "".join(segment.text for segment in article_list.render_line(y))
+        if title in line:
+            return line
+    return ""
+
+
+async def test_a_read_story_shows_unread_again_when_a_version_comes_later(
+    make_app: Callable[..., TickertapeApp], story_index: Path
+) -> None:
+    title = "Chip stocks rise as export licences ease"
+    update = story_index / "012_c2c2c2c2c2c2c2c2.txt"
+    text = update.read_text(encoding="utf-8")
+    update.unlink()
+    app = make_app(story_index)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app = await _loaded(pilot)
+        await pilot.press("enter")
+        state = app.session.state
+        assert state is not None
+        await wait_until(pilot, lambda: state.is_read("c1c1c1c1c1c1c1c1"))
+        await wait_until(pilot, lambda: _story_line(app, title)[1:2] == " ")
+    # The update arrives after the story was read: its row is unread again.
+    update.write_text(text, encoding="utf-8")
+    app = make_app(story_index)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app = await _loaded(pilot)
+        await wait_until(pilot, lambda: "+2·2" in _story_line(app, title))
+        assert _story_line(app, title)[1:2] in ("●", "◆")
+        # Reading it again reads the update too.
+        await pilot.press("enter")
+        store = app.session.state
+        assert store is not None
+        await wait_until(pilot, lambda: store.is_read("c2c2c2c2c2c2c2c2"))
+        await wait_until(pilot, lambda: _story_line(app, title)[1:2] == " ")

@@ -107,6 +107,13 @@ def shingle_hashes(title: str, text: str) -> Any:
     template with other figures stay apart. At most the first MAX_WORDS words count."""
     import numpy as np
 
+    return np.unique(_grams(title, text))
+
+
+def _grams(title: str, text: str) -> Any:
+    """:func:`shingle_hashes` with repeats (a minimum does not need them removed)."""
+    import numpy as np
+
     # Words split at white space (punctuation stays on them, the same in every version):
     # a regular expression for words cost seven times as much.
     words = f"{title}\n{text[: MAX_WORDS * 12]}".lower().split()[:MAX_WORDS]
@@ -114,23 +121,25 @@ def shingle_hashes(title: str, text: str) -> Any:
         return np.zeros(0, dtype=np.uint64)
     _, _, weights, salts = _parameters()
     hashes = _hashes(words)
-    with np.errstate(over="ignore"):
-        if len(hashes) >= SHINGLE:
-            n = len(hashes) - SHINGLE + 1
-            grams = sum(hashes[i : i + n] * weights[i] for i in range(SHINGLE))
-        else:
-            grams = np.array([hashes.sum()], dtype=np.uint64) * weights[0]
-        numbers = sorted(
-            {
-                word.strip(_PUNCTUATION)
-                for word in words
-                if not word.isalpha() and _DIGIT.search(word) is not None
-            }
-        )
-        if numbers:
-            salted = (_hashes(numbers)[:, None] * weights[0] + salts[None, :]).ravel()
-            grams = np.concatenate([grams, salted])
-    return np.unique(grams)
+    # uint64 arithmetic wraps silently in numpy arrays (only scalars warn).
+    if len(hashes) >= SHINGLE:
+        n = len(hashes) - SHINGLE + 1
+        grams = hashes[:n] * weights[0]
+        grams += hashes[1 : n + 1] * weights[1]
+        grams += hashes[2 : n + 2] * weights[2]
+    else:
+        grams = np.array([hashes.sum()], dtype=np.uint64) * weights[0]
+    numbers = sorted(
+        {
+            word.strip(_PUNCTUATION)
+            for word in words
+            if not word.isalpha() and _DIGIT.search(word) is not None
+        }
+    )
+    if numbers:
+        salted = (_hashes(numbers)[:, None] * weights[0] + salts[None, :]).ravel()
+        grams = np.concatenate([grams, salted])
+    return grams
 
 
 def signature(title: str, text: str) -> bytes | None:
@@ -143,12 +152,11 @@ def signature(title: str, text: str) -> bytes | None:
     """
     import numpy as np
 
-    grams = shingle_hashes(title, text)
+    grams = _grams(title, text)
     if not len(grams):
         return None
     a, b, _, _ = _parameters()
-    with np.errstate(over="ignore"):
-        mins = (grams[:, None] * a[None, :] + b[None, :]).min(axis=0)
+    mins = (grams[:, None] * a[None, :] + b[None, :]).min(axis=0)
     packed: bytes = (mins >> np.uint64(48)).astype("<u2").tobytes()
     return packed
 
