@@ -223,7 +223,12 @@ class FolderWatcher:
                 yield done
 
     def _notified(self) -> Iterator[set[str]]:
+        import logging
+
         import watchfiles
+
+        # Its "KeyboardInterrupt caught" warning would end up on a script's stderr.
+        logging.getLogger("watchfiles").setLevel(logging.ERROR)
 
         for changes in watchfiles.watch(
             self.root,
