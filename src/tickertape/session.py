@@ -203,8 +203,10 @@ class ReaderSession:
         *,
         notices: Callable[[list[str]], object] | None = None,
         cancel: threading.Event | None = None,
+        only: Sequence[str] | None = None,
     ) -> RefreshStats:
-        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile.
+        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile;
+        ``only`` limits it to those rels (files a folder watch saw change).
 
         When another process is refreshing it, follow that one (progress phase
         ``OTHER_PHASE``) and refresh after it. ``notices`` hears the handle's notices as
@@ -226,7 +228,7 @@ class ReaderSession:
             progress(step)
 
         try:
-            return writer.refresh(progress=report, cancel=cancel, wait=True)
+            return writer.refresh(progress=report, cancel=cancel, wait=True, only=only)
         finally:
             post_notices()
             writer.close()
@@ -237,14 +239,18 @@ class ReaderSession:
         *,
         notices: Callable[[list[str]], object] | None = None,
         cancel: threading.Event | None = None,
+        paths: set[str] | None = None,
     ) -> LiveUpdate:
-        """Refresh after the folder changed (or on ``ctrl+r``), one at a time: what it
-        added, and the alerts that sets off (blocking: run it in a worker)."""
+        """Refresh after the folder changed (just the changed ``paths``), or the whole
+        folder (``ctrl+r``), one at a time: what it added, and the alerts that sets off
+        (blocking: run it in a worker)."""
+        from tickertape.core.folder_watch import relative
         from tickertape.live import RECENT_ALERTS, LiveUpdate, match_alerts
 
         with self._live_lock:
             started = time.time()
-            stats = self.refresh(progress, notices=notices, cancel=cancel)
+            only = relative(self.root, paths) if paths is not None else None
+            stats = self.refresh(progress, notices=notices, cancel=cancel, only=only)
             new: set[int] = set()
             hits: list[AlertHit] = []
             if self.index is not None and (stats.added or stats.changed):

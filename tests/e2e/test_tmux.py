@@ -137,7 +137,7 @@ def test_reader_shows_newest_article_opens_copies_and_filters(
     assert "Chipmakers rally as export rules ease" in screen
     terminal.wait_for(lambda s: "export licences" in s, "the article body")
 
-    terminal.keys("o")
+    terminal.keys("O")
     opened = tmp_path / "opened.txt"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not opened.exists():

@@ -124,7 +124,7 @@ def _run_exec(argv: list[str], record: dict[str, Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from tickertape.core.folder_watch import FolderVanished, FolderWatcher
+    from tickertape.core.folder_watch import FolderVanished, FolderWatcher, relative
 
     argv: list[str] = []
     if args.exec_cmd is not None:
@@ -145,10 +145,10 @@ def run(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     header = True
     try:
-        for _batch in watcher.batches():
+        for batch in watcher.batches():
             started = time.time()
             shown = len(cache.notices)
-            stats = cache.refresh()
+            stats = cache.refresh(only=relative(root, batch))
             print_notices(cache.notices[shown:])
             if not (stats.added or stats.changed):
                 continue

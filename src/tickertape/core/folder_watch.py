@@ -149,6 +149,18 @@ class _Pending:
         return done, bool(self.paths)
 
 
+def relative(root: Path, paths: set[str]) -> list[str] | None:
+    """The index-relative paths (rels) of ``paths``, for a refresh of just those; None
+    when one is outside ``root`` (then the whole folder is looked at)."""
+    prefix = str(root).rstrip(os.sep) + os.sep
+    rels: list[str] = []
+    for path in paths:
+        if not path.startswith(prefix):
+            return None
+        rels.append(path[len(prefix) :].replace(os.sep, "/"))
+    return rels
+
+
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Every regular file under ``root`` with its size and time (the rescan's view)."""
     found: dict[str, tuple[int, int]] = {}

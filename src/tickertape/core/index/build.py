@@ -322,11 +322,14 @@ class Refresher:
         root: Path,
         progress: Progress,
         cancel: threading.Event | None,
+        only: Sequence[str] | None = None,
     ) -> None:
         self.conn = conn
         self.root = root
         self.progress = progress
         self.cancel = cancel
+        self.only = only
+        """The rels to look at (files that changed, from the folder watch), else all."""
         self.counts = Counts()
         self._pending_articles = 0
         self._next_rowid = 0
@@ -416,6 +419,8 @@ class Refresher:
         entries: list[tuple[str, int, int]] = []
         problems: list[Problem] = []
         self.progress("scanning", 0, None)
+        if self.only is not None:
+            return self._stat_only(self.only), problems
         for item in scan_index(self.root):
             if isinstance(item, Problem):
                 problems.append(item)
@@ -427,6 +432,28 @@ class Refresher:
                         break
         return entries, problems
 
+    def _stat_only(self, rels: Sequence[str]) -> list[tuple[str, int, int]]:
+        """The regular files among ``rels`` with their size and time (the rest: gone)."""
+        import stat
+
+        found: list[tuple[str, int, int]] = []
+        for rel in sorted(set(rels)):
+            try:
+                st = os.stat(self.file_path(rel))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found.append((rel, st.st_size, st.st_mtime_ns))
+        return found
+
+    def _known_only(self, rels: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+        """What ``files`` holds of ``rels``, and of the folders they named."""
+        for rel in set(rels):
+            yield from self.conn.execute(
+                "SELECT rel, size, mtime_ns FROM files WHERE rel = ? OR (rel > ? AND rel < ?)",
+                (rel, rel + "/", rel + "0"),  # "0" sorts right after "/"
+            )
+
     def _diff(
         self, entries: list[tuple[str, int, int]], scan_problems: list[Problem]
     ) -> list[tuple[str, int, int]]:
@@ -434,7 +461,11 @@ class Refresher:
         conn = self.conn
         known = {
             rel: (size, mtime)
-            for rel, size, mtime in conn.execute("SELECT rel, size, mtime_ns FROM files")
+            for rel, size, mtime in (
+                conn.execute("SELECT rel, size, mtime_ns FROM files")
+                if self.only is None
+                else self._known_only(self.only)
+            )
         }
         root_failed = not entries and any(p.path == str(self.root) for p in scan_problems)
         todo: list[tuple[str, int, int]] = []
@@ -459,6 +490,8 @@ class Refresher:
             "SELECT rel, field, reason FROM problems WHERE kind = 'scan' ORDER BY rowid"
         ).fetchall()
         new_problems = [(p.path, p.field, p.reason) for p in scan_problems]
+        if self.only is not None:
+            new_problems = old_problems  # only a whole scan knows the folder's problems
         if not removed and not changed and old_problems == new_problems:
             return todo
         self.begin()
@@ -898,8 +931,11 @@ def refresh(
     notices: list[str],
     rebuild: Callable[[str], None],
     wait: bool = False,
+    only: Sequence[str] | None = None,
 ) -> Counts:
     """Run one refresh on a writer connection of its own, then store the sort orders.
+
+    ``only`` limits it to those rels (the files a folder watch saw change).
 
     When another process holds the refresh lock this one is skipped with a notice or,
     with ``wait``, follows it (``progress`` reports its article count as phase
@@ -924,7 +960,7 @@ def refresh(
         notices.append("Another tickertape is updating this index's cache; showing it as it is.")
     if acquired:
         try:
-            counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild)
+            counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild, only)
         finally:
             lock.release()
     report("done", 1, 1)
@@ -970,6 +1006,7 @@ def _refresh_locked(
     cancel: threading.Event | None,
     notices: list[str],
     rebuild: Callable[[str], None],
+    only: Sequence[str] | None = None,
 ) -> Counts:
     from tickertape.core.index.select import store_orders
     from tickertape.core.sqlite import classify
@@ -978,7 +1015,7 @@ def _refresh_locked(
         writer = connect(db_path)
         refresher: Refresher | None = None
         try:
-            refresher = Refresher(writer, root, report, cancel)
+            refresher = Refresher(writer, root, report, cancel, None if attempt else only)
             counts = refresher.counts
             refresher.run()
             store_orders(writer)

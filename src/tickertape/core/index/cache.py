@@ -201,8 +201,10 @@ class IndexCache:
         progress: Callable[[RefreshProgress], None] | None = None,
         cancel: threading.Event | None = None,
         wait: bool = False,
+        only: Sequence[str] | None = None,
     ) -> RefreshStats:
-        """Bring the cache up to date with the files: read only new and changed ones.
+        """Bring the cache up to date with the files: read only new and changed ones
+        (of ``only``, rels a folder watch saw change, when it is given).
 
         Safe to run in a worker thread while other threads select. When another
         process is refreshing the same cache, this one is skipped with a notice, or
@@ -212,7 +214,7 @@ class IndexCache:
         started = time.perf_counter()
         counts = build.refresh(
             self.db_path, self.root, progress=progress, cancel=cancel,
-            notices=self.notices, rebuild=self.rebuild, wait=wait,
+            notices=self.notices, rebuild=self.rebuild, wait=wait, only=only,
         )  # fmt: skip
         with self._reading():
             total = self.count()

@@ -149,6 +149,7 @@ class ReaderScreen(Screen[None]):
         """How the folder is followed, in words (the header's tooltip says it too)."""
         self.bell = True
         """Whether an alert rings the terminal bell (setting ``alert_bell``)."""
+        self._unread_after_result = False
         self._since_new: set[int] = set()
         """Articles new since the last run, from the counts (see ``on_counts_ready``)."""
 
@@ -274,20 +275,21 @@ class ReaderScreen(Screen[None]):
         watcher = FolderWatcher(self.session.root, self._follow_stop)
         self.post_message(messages.FollowStarted(watcher.method.describe()))
         try:
-            for _batch in watcher.batches():
+            for batch in watcher.batches():
                 if self._follow_stop.is_set():
                     return
-                self._live_refresh_now(forced=False)
+                self._live_refresh_now(forced=False, paths=batch)
         except FolderVanished as error:
             self.post_message(messages.FollowStopped(f"{error}: no longer following it"))
 
-    def _live_refresh_now(self, *, forced: bool) -> None:
+    def _live_refresh_now(self, *, forced: bool, paths: set[str] | None = None) -> None:
         """From a worker: refresh, then hand what it brought to the screen."""
         try:
             update = self.session.refresh_live(
                 self._post_live_progress,
                 notices=lambda notices: self.post_message(messages.NoticesPosted(notices)),
                 cancel=self._refresh_cancel,
+                paths=paths,
             )
         except CacheDamaged as error:
             self.post_message(messages.CacheDamageFound(str(error)))
@@ -325,14 +327,18 @@ class ReaderScreen(Screen[None]):
         self.progress_bar.display = False
         self.header.status = ""
         relist = self.session.refreshed(update.stats)
+        self.header.warnings = update.stats.problems
         if update.changed or relist:
             self.article_list.invalidate_rows()
             self._search()
             self._show_new()
+            self._unread_after_result = True  # the list first: it holds the same lock
+        if event.forced:
+            # The ticker figures are a few GROUP BYs over every row: counted again on
+            # ctrl+r, not on every file that lands (they would hold up the next search).
             self._count()
-            self._count_unread()
-        elif event.forced:
-            self.notify("Up to date", timeout=1.5, markup=False)
+            if not update.changed:
+                self.notify("Up to date", timeout=1.5, markup=False)
         if update.alerts:
             self._ring(update)
 
@@ -501,6 +507,9 @@ class ReaderScreen(Screen[None]):
         result = event.result
         if not self.session.is_current(result.generation):
             return
+        if self._unread_after_result and result.total >= 0:
+            self._unread_after_result = False
+            self._count_unread()
         if self._refresh_after_paint:
             self._refresh_after_paint = False
             self.call_after_refresh(self._refresh_index)
