@@ -76,7 +76,8 @@ async def run(index: Path, source: Path, probes: int, burst: int) -> None:
         print(f"burst of {burst}: written in {written - start:.2f} s, all listed "
               f"{end - written:.2f} s after the last was closed ({end - start:.2f} s in all); "
               f"{len(keys)} keys meanwhile, key->repaint median "
-              f"{statistics.median(keys) * 1000:.0f} ms, p95 {sorted(keys)[int(len(keys) * 0.95)] * 1000:.0f} ms, max "
+              f"{statistics.median(keys) * 1000:.0f} ms, "
+              f"p95 {sorted(keys)[int(len(keys) * 0.95)] * 1000:.0f} ms, max "
               f"{max(keys) * 1000:.0f} ms")
     shutil.rmtree(target, ignore_errors=True)
 

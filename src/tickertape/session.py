@@ -359,6 +359,10 @@ class ReaderSession:
     def remember_theme(self, name: str) -> None:
         self._save_setting("theme", name)
 
+    def remember_setting(self, key: str, value: str) -> None:
+        """A setting of the reader's own (the alert bell), saved in the background."""
+        self._save_setting(key, value)
+
     def _save_setting(self, key: str, value: str) -> None:
         """Saved in the background: the screen never waits for the state file."""
         if self.state_writer is not None:

@@ -125,7 +125,8 @@ def test_watch_table_lines_are_terminal_safe(
     assert "TITLE" in header
     line = watch.next_line()
     assert "Evil" in line
-    assert "\x1b" not in line and "\x07" not in line
+    assert "\x1b" not in line
+    assert "\x07" not in line
     assert watch.stop() == 0
 
 

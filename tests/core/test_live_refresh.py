@@ -103,3 +103,14 @@ def test_carried_sort_orders_equal_a_fresh_sort(
             write(root, rels[-1], _article(100 + n, rng))
         cache.refresh(only=rels)
         _stored_orders_match_a_fresh_sort(cache)
+
+
+def test_a_new_folder_named_alone_brings_every_file_in_it(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    write(root, "a.txt", article_text("first"))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        for n in range(4):
+            write(root, f"new/deeper/{n}.txt", article_text(f"n{n}"))
+        assert cache.refresh(only=["new"]).added == 4
+        assert cache.count() == 5

@@ -73,7 +73,8 @@ async def test_a_half_written_file_waits_for_its_content_line(
         await wait_until(pilot, lambda: app.reader.header.total == 7)
         rows = app.session.rows(app.reader.article_list.rowids)
         slow = [row for row in rows if row.title == "Slow writer"]
-        assert slow and slow[0].lead == ""  # read once complete: it has its date and body
+        assert slow
+        assert slow[0].lead == ""  # read once complete: it has its date and body
         assert slow[0].published_ms is not None
 
 
@@ -112,7 +113,8 @@ async def test_an_alert_rings_once_for_a_matching_article_and_not_for_others(
         await wait_until(pilot, lambda: app.reader.header.total == 8)
         await wait_until(pilot, lambda: rings == [1])
         shown = [n for n in app._notifications if n.title == "Alert: Chips [b]bold[/b]"]
-        assert shown and shown[0].message == "Chip [b]order[/b] lands"
+        assert shown
+        assert shown[0].message == "Chip [b]order[/b] lands"
         assert not shown[0].markup
         assert app.session.alert_counts == {"Chips [b]bold[/b]": 1}
 

@@ -95,6 +95,11 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
                 f"(key: {key_label(_key(binding, user_keys))})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
+    yield SystemCommand(
+        "Alert bell: " + ("turn off" if reader.bell else "turn on"),
+        "Whether an alert rings the terminal bell (the notification shows either way)",
+        reader.toggle_bell,
+    )
     counts = reader.session.alert_counts
     for view in reader.session.views():
         key = f" (key: {view.slot})" if view.slot else ""

@@ -433,18 +433,28 @@ class Refresher:
         return entries, problems
 
     def _stat_only(self, rels: Sequence[str]) -> list[tuple[str, int, int]]:
-        """The regular files among ``rels`` with their size and time (the rest: gone)."""
+        """The regular files among ``rels`` with their size and time (the rest: gone);
+        a folder among them is walked whole (files made in a new folder before it was
+        watched send no notification)."""
         import stat
 
-        found: list[tuple[str, int, int]] = []
+        from tickertape.core.scan import scan_index
+
+        found: dict[str, tuple[str, int, int]] = {}
         for rel in sorted(set(rels)):
+            path = self.file_path(rel)
             try:
-                st = os.stat(self.file_path(rel))
+                st = os.stat(path)
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                found.append((rel, st.st_size, st.st_mtime_ns))
-        return found
+                found[rel] = (rel, st.st_size, st.st_mtime_ns)
+            elif stat.S_ISDIR(st.st_mode):
+                for item in scan_index(Path(path)):
+                    if isinstance(item, FileEntry):
+                        inner = f"{rel}/{item.rel}"
+                        found[inner] = (inner, item.size, item.mtime_ns)
+        return sorted(found.values())
 
     def _known_only(self, rels: Sequence[str]) -> Iterator[tuple[str, int, int]]:
         """What ``files`` holds of ``rels``, and of the folders they named."""

@@ -370,6 +370,12 @@ class ReaderScreen(Screen[None]):
         if hit is not None:
             self._open_rowid(hit.rowid, hit.title)
 
+    def toggle_bell(self) -> None:
+        """Ring for alerts, or stop (from the command palette; remembered)."""
+        self.bell = not self.bell
+        self.session.remember_setting("alert_bell", "on" if self.bell else "off")
+        self.notify("Alerts ring the bell" if self.bell else "Alerts are silent", markup=False)
+
     def toggle_alert(self, name: str) -> None:
         """Mark a saved view as an alert or not (from the command palette)."""
         view = next((v for v in self.session.views() if v.name == name), None)
