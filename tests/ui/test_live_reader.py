@@ -145,9 +145,10 @@ async def test_n_and_shift_n_go_to_unread_articles_and_wrap(
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         article_list = app.reader.article_list
+        first = article_list.current_row()
+        assert first is not None
         await pilot.press("o")  # the first is read now
-        await wait_until(pilot, lambda: app.session.flags([article_list.current_row().id])
-                         [article_list.current_row().id][0])  # type: ignore[union-attr]  # fmt: skip
+        await wait_until(pilot, lambda: app.session.flags([first.id])[first.id][0])
         await pilot.press("n")
         await wait_until(pilot, lambda: article_list.cursor == 1)
         await pilot.press("N")  # back past the read one: wraps to the bottom
