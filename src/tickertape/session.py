@@ -258,7 +258,8 @@ class ReaderSession:
                 hits = match_alerts(self.index, self.views(), new)
             with self._lock:
                 self.live_new |= new
-                self.live_new -= set() if not stats.removed else self._gone(self.live_new)
+                if stats.removed or stats.changed:  # a changed file's rows are new rows
+                    self.live_new -= self._gone(self.live_new)
                 for hit in hits:
                     self.alert_counts[hit.view] = self.alert_counts.get(hit.view, 0) + 1
                 self.alerts = (self.alerts + hits)[-RECENT_ALERTS:]

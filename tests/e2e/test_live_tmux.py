@@ -75,6 +75,8 @@ def test_five_files_written_into_the_open_index_appear_without_moving_the_cursor
     index = write_index(tmp_path / "index")
     terminal.start(str(index))
     terminal.wait_for(lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list")
+    # The first build is over (it renumbers the rows) once the unread count is shown.
+    terminal.wait_for(lambda s: "6 unread" in s, "the first build to end")
     terminal.keys("j", "j", "y")
     copied = _wait_clipboard(terminal, "")
     time.sleep(1.0)  # the folder is followed once the first refresh is over
@@ -108,6 +110,7 @@ def test_a_burst_of_two_thousand_files_is_absorbed(terminal: Terminal, tmp_path:
     index = write_index(tmp_path / "index")
     terminal.start(str(index))
     terminal.wait_for(lambda s: "6 articles" in s and "Chipmakers rally" in s, "the list")
+    terminal.wait_for(lambda s: "6 unread" in s, "the first build to end")
     time.sleep(1.0)
     burst = index / "burst"
     burst.mkdir()

@@ -200,7 +200,7 @@ def test_hostile_input_leaves_title_clipboard_and_screen_untouched(
     assert "[@click=app.quit]boom[/]" in terminal.screen()
     assert "pwned" not in terminal.title()
     assert "pwned" not in terminal.clipboard()  # no OSC 52 reached the terminal
-    terminal.keys("o", "y")
+    terminal.keys("O", "y")
     terminal.wait_for(lambda s: "Not opened" in s, "the refusal")
     assert not (tmp_path / "opened.txt").exists()
     assert terminal.clipboard() == ""
