@@ -1,8 +1,8 @@
 """The ``tickertape`` command: sub-commands for scripts, and the reader when none is named.
 
-``tickertape [PATH]`` opens the reader; ``tickertape list|show|index|stats|mark|export``
-and ``tickertape tickers|trend`` run without a screen. Exit codes: 0 success, 1 failure,
-2 usage error; user errors are messages, never tracebacks.
+``tickertape [PATH]`` opens the reader; ``tickertape list|show|index|stats|mark|export``,
+``tickertape tickers|trend`` and ``tickertape watch`` run without a screen. Exit codes:
+0 success, 1 failure, 2 usage error; user errors are messages, never tracebacks.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ COMMANDS = {
     "export": "export_cmd",
     "tickers": "tickers_cmd",
     "trend": "trend_cmd",
+    "watch": "watch_cmd",
 }
 
 

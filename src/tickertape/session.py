@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
     from tickertape.core.story_diff import VersionDiff
     from tickertape.core.suggest import Hint
+    from tickertape.live import AlertHit, LiveUpdate
 
 T = TypeVar("T")
 
@@ -170,6 +171,13 @@ class ReaderSession:
         self._cache_folder = cache_dir
         self.unsaved_at_close: list[str] = []
         """Articles whose flag change could not be saved even at the end (see close)."""
+        self.live_new: set[int] = set()
+        """Articles that arrived (or changed) while the reader followed the folder."""
+        self.alerts: list[AlertHit] = []
+        """Recent alerts, newest last (at most ``RECENT_ALERTS``)."""
+        self.alert_counts: dict[str, int] = {}
+        """New articles per alert view during this run."""
+        self._live_lock = threading.Lock()
 
     # -- opening, refreshing, closing --------------------------------------------
 
@@ -214,8 +222,10 @@ class ReaderSession:
         *,
         notices: Callable[[list[str]], object] | None = None,
         cancel: threading.Event | None = None,
+        only: Sequence[str] | None = None,
     ) -> RefreshStats:
-        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile.
+        """Bring the cache up to date on a handle of its own, so reading goes on meanwhile;
+        ``only`` limits it to those rels (files a folder watch saw change).
 
         When another process is refreshing it, follow that one (progress phase
         ``OTHER_PHASE``) and refresh after it. ``notices`` hears the handle's notices as
@@ -239,10 +249,49 @@ class ReaderSession:
             progress(step)
 
         try:
-            return writer.refresh(progress=report, cancel=cancel, wait=True)
+            return writer.refresh(progress=report, cancel=cancel, wait=True, only=only)
         finally:
             post_notices()
             writer.close()
+
+    def refresh_live(
+        self,
+        progress: Callable[[RefreshProgress], None],
+        *,
+        notices: Callable[[list[str]], object] | None = None,
+        cancel: threading.Event | None = None,
+        paths: set[str] | None = None,
+    ) -> LiveUpdate:
+        """Refresh after the folder changed (just the changed ``paths``), or the whole
+        folder (``ctrl+r``), one at a time: what it added, and the alerts that sets off
+        (blocking: run it in a worker)."""
+        from tickertape.core.folder_watch import relative
+        from tickertape.live import RECENT_ALERTS, LiveUpdate, match_alerts
+
+        with self._live_lock:
+            started = time.time()
+            only = relative(self.root, paths) if paths is not None else None
+            stats = self.refresh(progress, notices=notices, cancel=cancel, only=only)
+            new: set[int] = set()
+            hits: list[AlertHit] = []
+            if self.index is not None and (stats.added or stats.changed):
+                new = self.index.added_since(started - 0.001)
+                hits = match_alerts(self.index, self.views(), new)
+            with self._lock:
+                self.live_new |= new
+                if stats.removed or stats.changed:  # a changed file's rows are new rows
+                    self.live_new -= self._gone(self.live_new)
+                for hit in hits:
+                    self.alert_counts[hit.view] = self.alert_counts.get(hit.view, 0) + 1
+                self.alerts = (self.alerts + hits)[-RECENT_ALERTS:]
+            return LiveUpdate(stats, frozenset(new), tuple(hits), time.time() - started)
+
+    def _gone(self, rowids: set[int]) -> set[int]:
+        """Those of ``rowids`` no longer in the cache (their files were removed)."""
+        if self.index is None or not rowids:
+            return set()
+        there = {row.rowid for row in self.index.rows(sorted(rowids))}
+        return rowids - there
 
     def rebuild(self, reason: str) -> None:
         """Start the cache afresh after damage was found (blocking); refresh next."""
@@ -335,6 +384,10 @@ class ReaderSession:
 
     def remember_theme(self, name: str) -> None:
         self._save_setting("theme", name)
+
+    def remember_setting(self, key: str, value: str) -> None:
+        """A setting of the reader's own (the alert bell), saved in the background."""
+        self._save_setting(key, value)
 
     def _save_setting(self, key: str, value: str) -> None:
         """Saved in the background: the screen never waits for the state file."""
@@ -664,9 +717,35 @@ class ReaderSession:
     def views(self) -> list[SavedView]:
         return self.state.views() if self.state is not None else []
 
-    def save_view(self, name: str) -> SavedView | None:
-        """Save the current query under ``name`` (None without a state store)."""
-        return self.state.save_view(name, self._text) if self.state is not None else None
+    def save_view(self, name: str, *, alert: bool | None = None) -> SavedView | None:
+        """Save the current query under ``name`` (None without a state store); ``alert``
+        marks it as an alert (None keeps the mark an existing view has)."""
+        if self.state is None:
+            return None
+        return self.state.save_view(name, self._text, alert=alert)
+
+    def set_view_alert(self, name: str, alert: bool) -> bool:
+        """Mark a saved view as an alert or not; whether there is such a view."""
+        return self.state.set_view_alert(name, alert) if self.state is not None else False
+
+    def next_unread(self, rowids: Sequence[int], start: int, step: int) -> tuple[int | None, bool]:
+        """The position in ``rowids`` of the next unread article after ``start`` (``step``
+        1 or -1), wrapping; and whether it wrapped (blocking: one query)."""
+        from tickertape.live import next_unread
+
+        if self.index is None or not rowids:
+            return None, False
+        unread = set(self.index.select(compile_query(parse(UNREAD))))
+        while True:
+            position, wrapped = next_unread(rowids, unread, start, step)
+            if position is None:
+                return None, False
+            # A flag set in this run but not saved yet counts as the user sees it.
+            rows = self.index.rows([rowids[position]])
+            if rows and self.flags([rows[0].id]).get(rows[0].id, (False, False))[0]:
+                unread.discard(rowids[position])
+                continue
+            return position, wrapped
 
     def view_on(self, slot: int) -> SavedView | None:
         return next((view for view in self.views() if view.slot == slot), None)
@@ -742,6 +821,8 @@ class ReaderSession:
         if self._previous_run is not None:
             added = index.added_since(self._previous_run)
             new = added if len(added) < index.count() else None  # a rebuilt cache is not news
+        if self.live_new:
+            new = (new or set()) | self.live_new
         if self.state_writer is not None:
             key, now = self.index_key, time.time()
             self.state_writer.write("last-opened time", lambda state: state.mark_opened(key, now))

@@ -80,7 +80,7 @@ def test_list_help_from_the_installed_command_explains_the_query_language() -> N
 # What each command needs before argparse looks at an unknown option.
 REQUIRED = {
     "list": [], "index": [], "stats": [], "show": ["abc"], "mark": ["abc", "--star"],
-    "export": ["-o", "out.jsonl"], "tickers": [], "trend": ["NVDA.O"],
+    "export": ["-o", "out.jsonl"], "tickers": [], "trend": ["NVDA.O"], "watch": [],
 }  # fmt: skip
 
 

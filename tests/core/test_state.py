@@ -535,3 +535,28 @@ def test_empty_flag_tables_stand_in_without_state() -> None:
         assert cache.execute("SELECT name FROM sqlite_master").fetchall() == [("articles",)]
     finally:
         cache.close()
+
+
+def test_a_view_marked_as_alert_keeps_the_mark_when_saved_again(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path) as store:
+        store.save_view("Chips", "ticker:NVDA", alert=True)
+        store.save_view("Chips", "ticker:AMD")
+        assert store.views() == [SavedView(1, "Chips", "ticker:AMD", alert=True)]
+        assert store.set_view_alert("Chips", False)
+        assert not store.set_view_alert("nothing", True)
+    with StateStore.open(tmp_path) as store:
+        assert store.views() == [SavedView(1, "Chips", "ticker:AMD", alert=False)]
+
+
+def test_a_version_2_state_file_keeps_its_views_without_alerts(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path) as store:
+        store.save_view("Chips", "ticker:NVDA")
+        path = store.path
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE views DROP COLUMN alert")
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with StateStore.open(tmp_path) as store:
+        assert store.notices == []
+        assert store.views() == [SavedView(1, "Chips", "ticker:NVDA", alert=False)]

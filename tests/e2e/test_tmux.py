@@ -137,7 +137,7 @@ def test_reader_shows_newest_article_opens_copies_and_filters(
     assert "Chipmakers rally as export rules ease" in screen
     terminal.wait_for(lambda s: "export licences" in s, "the article body")
 
-    terminal.keys("o")
+    terminal.keys("O")
     opened = tmp_path / "opened.txt"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not opened.exists():
@@ -200,7 +200,7 @@ def test_hostile_input_leaves_title_clipboard_and_screen_untouched(
     assert "[@click=app.quit]boom[/]" in terminal.screen()
     assert "pwned" not in terminal.title()
     assert "pwned" not in terminal.clipboard()  # no OSC 52 reached the terminal
-    terminal.keys("o", "y")
+    terminal.keys("O", "y")
     terminal.wait_for(lambda s: "Not opened" in s, "the refusal")
     assert not (tmp_path / "opened.txt").exists()
     assert terminal.clipboard() == ""

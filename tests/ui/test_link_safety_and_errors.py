@@ -39,7 +39,7 @@ async def test_o_and_y_pass_the_punycode_form_and_warn_about_mixed_scripts(
     app = make_app(lookalike_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("o", "y")
+        await pilot.press("O", "y")
         assert app.opened == [PUNYCODE]  # type: ignore[attr-defined]
         assert app.copied == [PUNYCODE]  # type: ignore[attr-defined]
         shown = notices(app)
@@ -59,7 +59,7 @@ async def test_without_a_browser_o_does_not_say_opening(
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("o")
+        await pilot.press("O")
         assert app.opened == []  # type: ignore[attr-defined]
         shown = notices(app)
         assert not any("Opening" in m for m in shown)

@@ -287,7 +287,7 @@ async def test_o_opens_the_link_through_the_link_check(make_app: AppFactory, ind
     app = make_app(index)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("o")
+        await pilot.press("O")
         assert app.opened == ["https://news.example/chips/rally"]  # type: ignore[attr-defined]
 
 
@@ -302,7 +302,7 @@ async def test_o_refuses_a_javascript_link_and_says_why(
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("o", "y")
+        await pilot.press("O", "y")
         assert app.opened == []  # type: ignore[attr-defined]
         assert app.copied == []  # type: ignore[attr-defined]
         messages = [str(n.message) for n in app._notifications]
@@ -558,7 +558,7 @@ async def test_empty_index_says_so(make_app: AppFactory, tmp_path: Path) -> None
         )
         await pilot.pause(0.2)
         assert "0 articles" in header_text(app)
-        await pilot.press("j", "o", "y", "l", "enter")
+        await pilot.press("j", "O", "y", "l", "enter")
         assert app.opened == []  # type: ignore[attr-defined]
 
 

@@ -96,7 +96,7 @@ async def test_hostile_titles_render_as_literal_text_and_clicks_run_nothing(
             app.reader.article_view.query_one("#article-summary", Static).visual
         )
 
-        await pilot.press("o", "y")
+        await pilot.press("O", "y")
         assert app.opened == []  # type: ignore[attr-defined]
         assert app.copied == []  # type: ignore[attr-defined]
         await pilot.press("l")

@@ -47,7 +47,7 @@ from tickertape.core.sqlite import (
 )
 
 STATE_FILENAME: Final = "state.sqlite"
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 HISTORY_CAP: Final = 200
 VIEW_SLOTS: Final = 9
 BUSY_TIMEOUT_S: Final = 5.0
@@ -55,9 +55,11 @@ BUSY_TIMEOUT_S: Final = 5.0
 _CHUNK: Final = 500
 
 _TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs", "watchlist"})
-# Version 1 had no watchlist: such a file is brought up to date, not moved aside.
+# Version 1 had no watchlist, version 2 no alert flag on views: such a file is brought
+# up to date, not moved aside.
 _MIGRATIONS: Final = {
     "1": ("CREATE TABLE IF NOT EXISTS watchlist(code TEXT PRIMARY KEY, added REAL NOT NULL)",),
+    "2": ("ALTER TABLE views ADD COLUMN alert INTEGER NOT NULL DEFAULT 0",),
 }
 
 _FLAG_INDEXES: Final = (
@@ -89,7 +91,8 @@ _SCHEMA: Final = (
         name TEXT PRIMARY KEY,
         query TEXT NOT NULL,
         created REAL NOT NULL,
-        seq INTEGER NOT NULL
+        seq INTEGER NOT NULL,
+        alert INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS runs(index_key TEXT PRIMARY KEY, opened REAL NOT NULL)",
@@ -119,6 +122,8 @@ class SavedView:
     slot: int
     name: str
     query: str
+    alert: bool = False
+    """Whether a new article matching the view rings the reader's bell."""
 
 
 class _Unusable(Exception):
@@ -290,7 +295,11 @@ def _migrate(conn: sqlite3.Connection) -> None:
             if version is None or str(version[0]) != str(row[0]):
                 break  # another process migrated it meanwhile
             for statement in _MIGRATIONS[str(row[0])]:
-                conn.execute(statement)
+                try:
+                    conn.execute(statement)
+                except sqlite3.OperationalError as error:
+                    if "duplicate column" not in str(error):
+                        raise  # the column is there already: nothing to add
             conn.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(int(row[0]) + 1),)
             )
@@ -684,19 +693,22 @@ class StateStore:
 
     # -- saved views -----------------------------------------------------------
 
-    def save_view(self, name: str, query: str) -> SavedView:
-        """Save a named query. An existing name gets the new query and keeps its slot."""
+    def save_view(self, name: str, query: str, *, alert: bool | None = None) -> SavedView:
+        """Save a named query. An existing name gets the new query and keeps its slot
+        (and its alert flag, unless ``alert`` says otherwise)."""
         name = name.strip()
         if not name:
             raise ValueError("a view needs a name")
         query = query.strip()
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO views(name, query, created, seq) "
-                "VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM views)) "
+                "INSERT INTO views(name, query, created, seq, alert) "
+                "VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM views), ?) "
                 "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                (name, query, time.time()),
+                (name, query, time.time(), int(bool(alert))),
             )
+            if alert is not None:
+                conn.execute("UPDATE views SET alert = ? WHERE name = ?", (int(alert), name))
             views = self._views(conn)
         return next(view for view in views if view.name == name)
 
@@ -707,11 +719,19 @@ class StateStore:
 
     @staticmethod
     def _views(conn: sqlite3.Connection) -> list[SavedView]:
-        rows = conn.execute("SELECT name, query FROM views ORDER BY seq").fetchall()
+        rows = conn.execute("SELECT name, query, alert FROM views ORDER BY seq").fetchall()
         return [
-            SavedView(slot=n if n <= VIEW_SLOTS else 0, name=name, query=query)
-            for n, (name, query) in enumerate(rows, start=1)
+            SavedView(slot=n if n <= VIEW_SLOTS else 0, name=name, query=query, alert=bool(alert))
+            for n, (name, query, alert) in enumerate(rows, start=1)
         ]
+
+    def set_view_alert(self, name: str, alert: bool) -> bool:
+        """Mark a view as an alert (or not); whether there is such a view."""
+        with self._write() as conn:
+            done = conn.execute(
+                "UPDATE views SET alert = ? WHERE name = ?", (int(alert), name.strip())
+            )
+            return done.rowcount > 0
 
     def delete_view(self, name: str) -> None:
         """Forget a view (no error if there is none); later views move up a slot."""

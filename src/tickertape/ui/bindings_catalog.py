@@ -95,10 +95,25 @@ def reader_commands(reader: ReaderScreen, user_keys: Mapping[str, str]) -> Itera
                 f"(key: {key_label(_key(binding, user_keys))})",
                 lambda pane=pane, action=binding.action: pane().run_action(action),
             )
+    yield SystemCommand(
+        "Alert bell: " + ("turn off" if reader.bell else "turn on"),
+        "Whether an alert rings the terminal bell (the notification shows either way)",
+        reader.toggle_bell,
+    )
+    counts = reader.session.alert_counts
     for view in reader.session.views():
         key = f" (key: {view.slot})" if view.slot else ""
+        new = counts.get(view.name, 0)
+        count = f" · {new:,} new" if new else ""
         yield SystemCommand(
-            f"View: {view.name}",
+            f"View: {view.name}{' (alert)' if view.alert else ''}{count}",
             f"Apply the saved query {view.query!r}{key}",
             lambda view=view: reader.apply_view(view.name, view.query),
+        )
+        yield SystemCommand(
+            f"{'Stop alerting' if view.alert else 'Alert'} on view: {view.name}",
+            "Stop ringing for new articles this view matches"
+            if view.alert
+            else "Ring the bell and notify when a new article matches this view",
+            lambda view=view: reader.toggle_alert(view.name),
         )

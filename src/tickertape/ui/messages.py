@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tickertape.core.index import RefreshProgress, RefreshStats
     from tickertape.core.state_writer import WriteOutcome
     from tickertape.core.suggest import Hint
+    from tickertape.live import LiveUpdate
     from tickertape.session import Counts, LoadedArticle, Opened, SearchResult
 
 
@@ -114,3 +115,25 @@ class StateWritten(Message):
     """A change to the state file was saved, or could not be (``outcome.ok``)."""
 
     outcome: WriteOutcome
+
+
+@dataclass
+class FollowStarted(Message):
+    """The reader follows the folder now; ``method`` says how, in words."""
+
+    method: str
+
+
+@dataclass
+class LiveRefreshed(Message):
+    """Files changed (or ``ctrl+r``) and the cache caught up: what that brought."""
+
+    update: LiveUpdate
+    forced: bool = False
+
+
+@dataclass
+class FollowStopped(Message):
+    """The folder can no longer be followed (it is gone); ``reason`` in words."""
+
+    reason: str

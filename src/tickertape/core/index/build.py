@@ -324,11 +324,14 @@ class Refresher:
         root: Path,
         progress: Progress,
         cancel: threading.Event | None,
+        only: Sequence[str] | None = None,
     ) -> None:
         self.conn = conn
         self.root = root
         self.progress = progress
         self.cancel = cancel
+        self.only = only
+        """The rels to look at (files that changed, from the folder watch), else all."""
         self.counts = Counts()
         self._pending_articles = 0
         self._next_rowid = 0
@@ -418,6 +421,8 @@ class Refresher:
         entries: list[tuple[str, int, int]] = []
         problems: list[Problem] = []
         self.progress("scanning", 0, None)
+        if self.only is not None:
+            return self._stat_only(self.only), problems
         for item in scan_index(self.root):
             if isinstance(item, Problem):
                 problems.append(item)
@@ -429,6 +434,38 @@ class Refresher:
                         break
         return entries, problems
 
+    def _stat_only(self, rels: Sequence[str]) -> list[tuple[str, int, int]]:
+        """The regular files among ``rels`` with their size and time (the rest: gone);
+        a folder among them is walked whole (files made in a new folder before it was
+        watched send no notification)."""
+        import stat
+
+        from tickertape.core.scan import scan_index
+
+        found: dict[str, tuple[str, int, int]] = {}
+        for rel in sorted(set(rels)):
+            path = self.file_path(rel)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found[rel] = (rel, st.st_size, st.st_mtime_ns)
+            elif stat.S_ISDIR(st.st_mode):
+                for item in scan_index(Path(path)):
+                    if isinstance(item, FileEntry):
+                        inner = f"{rel}/{item.rel}"
+                        found[inner] = (inner, item.size, item.mtime_ns)
+        return sorted(found.values())
+
+    def _known_only(self, rels: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+        """What ``files`` holds of ``rels``, and of the folders they named."""
+        for rel in set(rels):
+            yield from self.conn.execute(
+                "SELECT rel, size, mtime_ns FROM files WHERE rel = ? OR (rel > ? AND rel < ?)",
+                (rel, rel + "/", rel + "0"),  # "0" sorts right after "/"
+            )
+
     def _diff(
         self, entries: list[tuple[str, int, int]], scan_problems: list[Problem]
     ) -> list[tuple[str, int, int]]:
@@ -436,7 +473,11 @@ class Refresher:
         conn = self.conn
         known = {
             rel: (size, mtime)
-            for rel, size, mtime in conn.execute("SELECT rel, size, mtime_ns FROM files")
+            for rel, size, mtime in (
+                conn.execute("SELECT rel, size, mtime_ns FROM files")
+                if self.only is None
+                else self._known_only(self.only)
+            )
         }
         root_failed = not entries and any(p.path == str(self.root) for p in scan_problems)
         todo: list[tuple[str, int, int]] = []
@@ -461,6 +502,8 @@ class Refresher:
             "SELECT rel, field, reason FROM problems WHERE kind = 'scan' ORDER BY rowid"
         ).fetchall()
         new_problems = [(p.path, p.field, p.reason) for p in scan_problems]
+        if self.only is not None:
+            new_problems = old_problems  # only a whole scan knows the folder's problems
         if not removed and not changed and old_problems == new_problems:
             return todo
         self.begin()
@@ -900,8 +943,11 @@ def refresh(
     notices: list[str],
     rebuild: Callable[[str], None],
     wait: bool = False,
+    only: Sequence[str] | None = None,
 ) -> Counts:
     """Run one refresh on a writer connection of its own, then store the sort orders.
+
+    ``only`` limits it to those rels (the files a folder watch saw change).
 
     When another process holds the refresh lock this one is skipped with a notice or,
     with ``wait``, follows it (``progress`` reports its article count as phase
@@ -928,7 +974,7 @@ def refresh(
         counts.skipped = True
     if acquired:
         try:
-            counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild)
+            counts = _refresh_locked(db_path, root, report, cancel, notices, rebuild, only)
         finally:
             lock.release()
     report("done", 1, 1)
@@ -974,6 +1020,7 @@ def _refresh_locked(
     cancel: threading.Event | None,
     notices: list[str],
     rebuild: Callable[[str], None],
+    only: Sequence[str] | None = None,
 ) -> Counts:
     from tickertape.core.index.select import store_orders
     from tickertape.core.sqlite import classify
@@ -982,7 +1029,7 @@ def _refresh_locked(
         writer = connect(db_path)
         refresher: Refresher | None = None
         try:
-            refresher = Refresher(writer, root, report, cancel)
+            refresher = Refresher(writer, root, report, cancel, None if attempt else only)
             counts = refresher.counts
             refresher.run()
             store_orders(writer)

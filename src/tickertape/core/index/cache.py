@@ -201,8 +201,10 @@ class IndexCache:
         progress: Callable[[RefreshProgress], None] | None = None,
         cancel: threading.Event | None = None,
         wait: bool = False,
+        only: Sequence[str] | None = None,
     ) -> RefreshStats:
-        """Bring the cache up to date with the files: read only new and changed ones.
+        """Bring the cache up to date with the files: read only new and changed ones
+        (of ``only``, rels a folder watch saw change, when it is given).
 
         Safe to run in a worker thread while other threads select. When another
         process is refreshing the same cache, this one is skipped with a notice, or
@@ -213,7 +215,7 @@ class IndexCache:
         shot = freshness.snapshot(self.root)  # before the scan: see core/index/freshness.py
         counts = build.refresh(
             self.db_path, self.root, progress=progress, cancel=cancel,
-            notices=self.notices, rebuild=self.rebuild, wait=wait,
+            notices=self.notices, rebuild=self.rebuild, wait=wait, only=only,
         )  # fmt: skip
         if not (counts.cancelled or counts.full or counts.skipped):
             self._keep_snapshot(shot)

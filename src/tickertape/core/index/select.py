@@ -373,13 +373,17 @@ def store_orders(conn: sqlite3.Connection) -> None:
             for (key,) in conn.execute("SELECT key FROM orders WHERE generation = ?", (generation,))
         }
         if have != set(ORDER_TERMS):
+            from tickertape.core.index.order_update import carried_orders
+
             top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+            carried = carried_orders(conn) if top < STAGE_BASE else None  # a few rows changed
             conn.execute("DELETE FROM orders")
             if top < STAGE_BASE:
                 for key in ORDER_TERMS:
+                    order = carried[key] if carried else compute_order(conn, key)
                     conn.execute(
                         "INSERT INTO orders(key, generation, data) VALUES (?, ?, ?)",
-                        (key, generation, pack_order(compute_order(conn, key))),
+                        (key, generation, pack_order(order)),
                     )
 
 

@@ -48,7 +48,9 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.core.index import ArticleRow, RefreshProgress
     from tickertape.core.state_writer import WriteOutcome
     from tickertape.core.suggest import Hint
+    from tickertape.live import AlertHit, LiveUpdate
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
+    from tickertape.ui.screens.save_view import ViewChoice
 
 M = TypeVar("M", bound=Message)
 
@@ -62,6 +64,9 @@ _WORK_IN_WORDS = {
     "unread": "count the unread articles",
     "facets": "list the facets",
     "warnings": "show the warnings",
+    "follow": "follow the folder",
+    "live": "refresh the index",
+    "triage": "find the next unread article",
 }
 
 
@@ -107,7 +112,13 @@ class ReaderScreen(Screen[None]):
             Binding(str(n), f"apply_view({n})", f"View {n}", show=False, id=f"app.view{n}")
             for n in range(1, 10)
         ),
-        Binding("o", "open_link", "Open", id="app.open"),
+        Binding("O", "open_link", "Open", id="app.open"),
+        Binding("o", "mark_read", "Mark read", show=False, id="app.mark_read"),
+        Binding("n", "next_unread(1)", "Next unread", show=False, id="app.next_unread"),
+        Binding("N", "next_unread(-1)", "Previous unread", show=False, id="app.prev_unread"),
+        Binding("space", "read_on", "Page, then next unread", show=False, id="app.read_on"),
+        Binding("a", "alerts", "Alerts", show=False, id="app.alerts"),
+        Binding("ctrl+r", "refresh_now", "Refresh now", show=False, id="app.refresh"),
         Binding("y", "copy_link", "Copy link", show=False, id="app.copy"),
         Binding("l", "links", "Links", id="app.links"),
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="app.sidebar"),
@@ -134,6 +145,15 @@ class ReaderScreen(Screen[None]):
         session.on_state_written = self._state_written
         self._open_after_search: int | None = None
         self._empty_hints: Sequence[Hint] = ()
+        self._follow_stop = threading.Event()
+        self._following = False
+        self.follow_method = ""
+        """How the folder is followed, in words (the header's tooltip says it too)."""
+        self.bell = True
+        """Whether an alert rings the terminal bell (setting ``alert_bell``)."""
+        self._unread_after_result = False
+        self._since_new: set[int] = set()
+        """Articles new since the last run, from the counts (see ``on_counts_ready``)."""
 
     # -- layout -------------------------------------------------------------
 
@@ -240,6 +260,135 @@ class ReaderScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._refresh_cancel.set()  # stop following another process's refresh
+        self._follow_stop.set()
+
+    # -- following the folder ------------------------------------------------
+
+    def _start_following(self) -> None:
+        """Once the first refresh is done: follow the folder for the rest of the run."""
+        if self._following or self.session.index is None:
+            return
+        self._following = True
+        if self.session.state is not None:
+            self.bell = self.session.state.get_setting("alert_bell", "on") != "off"
+        self._follow()
+
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
+    def _follow(self) -> None:
+        from tickertape.core.folder_watch import FolderVanished, FolderWatcher
+
+        watcher = FolderWatcher(self.session.root, self._follow_stop)
+        self.post_message(messages.FollowStarted(watcher.method.describe()))
+        try:
+            for batch in watcher.batches():
+                if self._follow_stop.is_set():
+                    return
+                self._live_refresh_now(forced=False, paths=batch)
+        except FolderVanished as error:
+            self.post_message(messages.FollowStopped(f"{error}: no longer following it"))
+
+    def _live_refresh_now(self, *, forced: bool, paths: set[str] | None = None) -> None:
+        """From a worker: refresh, then hand what it brought to the screen."""
+        try:
+            update = self.session.refresh_live(
+                self._post_live_progress,
+                notices=lambda notices: self.post_message(messages.NoticesPosted(notices)),
+                cancel=self._refresh_cancel,
+                paths=paths,
+            )
+        except CacheDamaged as error:
+            self.post_message(messages.CacheDamageFound(str(error)))
+            return
+        self.post_message(messages.LiveRefreshed(update, forced))
+
+    def _post_live_progress(self, step: RefreshProgress) -> None:
+        """A live refresh shows its bar only when it has many files to read."""
+        if step.phase == OTHER_PHASE or (step.total or 0) >= 1000:
+            self.post_message(messages.BuildProgress(step))
+
+    @_unless_exiting
+    def on_follow_started(self, event: messages.FollowStarted) -> None:
+        self.follow_method = event.method
+        self.header.tooltip = f"Live: {event.method}; ctrl+r refreshes now."
+
+    @_unless_exiting
+    def on_follow_stopped(self, event: messages.FollowStopped) -> None:
+        self.header.tooltip = event.reason
+        self.notify(event.reason, title="tickertape", severity="warning", markup=False, timeout=10)
+
+    def action_refresh_now(self) -> None:
+        if self.session.index is None:
+            return
+        self.header.status = "refreshing…"
+        self._refresh_live()
+
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
+    def _refresh_live(self) -> None:
+        self._live_refresh_now(forced=True)
+
+    @_unless_exiting
+    def on_live_refreshed(self, event: messages.LiveRefreshed) -> None:
+        update = event.update
+        self.progress_bar.display = False
+        self.header.status = ""
+        relist = self.session.refreshed(update.stats)
+        self.header.warnings = update.stats.problems
+        if update.changed or relist:
+            self.article_list.invalidate_rows()
+            self._search()
+            self._show_new()
+            self._unread_after_result = True  # the list first: it holds the same lock
+        if event.forced:
+            # The ticker figures are a few GROUP BYs over every row: counted again on
+            # ctrl+r, not on every file that lands (they would hold up the next search).
+            self._count()
+            if not update.changed:
+                self.notify("Up to date", timeout=1.5, markup=False)
+        if update.alerts:
+            self._ring(update)
+
+    def _show_new(self) -> None:
+        new = self._since_new | self.session.live_new
+        self.header.new = len(new)
+        self.article_list.set_new(new)
+
+    def _ring(self, update: LiveUpdate) -> None:
+        """Ring once an update, and name the view and the article (never as markup)."""
+        if self.bell:
+            self.app.bell()
+        by_view: dict[str, list[str]] = {}
+        for hit in update.alerts:
+            by_view.setdefault(hit.view, []).append(hit.title or "(untitled)")
+        for view, titles in by_view.items():
+            if len(titles) == 1:
+                text = titles[0]
+            else:
+                text = f"{len(titles)} new articles, the first: {titles[0]}"
+            self.notify(text, title=f"Alert: {view}", markup=False, timeout=8)
+
+    def action_alerts(self) -> None:
+        from tickertape.ui.screens.alerts import AlertsScreen
+
+        self.app.push_screen(AlertsScreen(self.session.alerts), self._alert_chosen)
+
+    def _alert_chosen(self, hit: AlertHit | None) -> None:
+        if hit is not None:
+            self._open_rowid(hit.rowid, hit.title)
+
+    def toggle_bell(self) -> None:
+        """Ring for alerts, or stop (from the command palette; remembered)."""
+        self.bell = not self.bell
+        self.session.remember_setting("alert_bell", "on" if self.bell else "off")
+        self.notify("Alerts ring the bell" if self.bell else "Alerts are silent", markup=False)
+
+    def toggle_alert(self, name: str) -> None:
+        """Mark a saved view as an alert or not (from the command palette)."""
+        view = next((v for v in self.session.views() if v.name == name), None)
+        if view is None:
+            return
+        if self.session.set_view_alert(name, not view.alert):
+            said = "is an alert now" if not view.alert else "is no longer an alert"
+            self.notify(f"View {name!r} {said}", markup=False)
 
     @_unless_exiting
     def on_notices_posted(self, event: messages.NoticesPosted) -> None:
@@ -335,6 +484,7 @@ class ReaderScreen(Screen[None]):
             self._search()
         self._count()
         self._count_unread()
+        self._start_following()
 
     @work(thread=True, exclusive=True, group="ticker-stats", exit_on_error=False)
     def _count(self) -> None:
@@ -353,8 +503,8 @@ class ReaderScreen(Screen[None]):
             )
         self.header.warnings = counts.problems
         if counts.new is not None:
-            self.header.new = len(counts.new)
-            self.article_list.set_new(counts.new)
+            self._since_new = counts.new - self.session.live_new
+            self._show_new()
 
     # -- searching and sorting ----------------------------------------------
 
@@ -386,6 +536,9 @@ class ReaderScreen(Screen[None]):
         result = event.result
         if not self.session.is_current(result.generation):
             return
+        if self._unread_after_result and result.total >= 0:
+            self._unread_after_result = False
+            self._count_unread()
         if self._refresh_after_paint:
             self._refresh_after_paint = False
             self.call_after_refresh(self._refresh_index)
@@ -612,6 +765,10 @@ class ReaderScreen(Screen[None]):
     def _leave_article(self) -> None:
         self.article_list.focus()
 
+    @on(ArticleView.PastEnd)
+    def _past_end(self) -> None:
+        self.action_next_unread(1)
+
     @on(ArticleView.Step)
     def _step(self, event: ArticleView.Step) -> None:
         article_list = self.article_list
@@ -740,6 +897,7 @@ class ReaderScreen(Screen[None]):
 
     def action_unread_only(self) -> None:
         unread_only = self.session.toggle_unread_only()
+        self.header.unread_only = unread_only
         self.notify(
             "Showing unread articles only" if unread_only else "Showing all articles",
             timeout=1.5,
@@ -783,17 +941,63 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(SaveViewScreen(self.session.query_text), self._save_view)
 
-    def _save_view(self, name: str | None) -> None:
+    def _save_view(self, choice: ViewChoice | None) -> None:
         from tickertape.core.state import StateError
 
         try:
-            view = self.session.save_view(name) if name else None
+            view = self.session.save_view(choice.name, alert=choice.alert) if choice else None
         except StateError as error:
             self.notify(f"The view was not saved ({error}).", severity="error", markup=False)
             return
         if view is not None:
             key = f"key {view.slot}" if view.slot else "the command palette"
-            self.notify(f"Saved view {view.name!r} on {key}", markup=False)
+            alert = " as an alert" if view.alert else ""
+            self.notify(f"Saved view {view.name!r} on {key}{alert}", markup=False)
+
+    # -- triage ----------------------------------------------------------------
+
+    def action_mark_read(self) -> None:
+        """``o``: this article is dealt with (``m`` flips the flag either way)."""
+        row = self._selected_row()
+        if row is None:
+            return
+        if self.session.mark_read_later(row.id):
+            self.notify("Marked read", timeout=1.5, markup=False)
+            self.article_list.invalidate_rows()
+        else:
+            self.notify("Already read", timeout=1.5, markup=False)
+
+    def action_next_unread(self, step: int) -> None:
+        article_list = self.article_list
+        self._find_unread(list(article_list.rowids), article_list.cursor, step)
+
+    @work(thread=True, exclusive=True, group="triage", exit_on_error=False)
+    def _find_unread(self, rowids: list[int], start: int, step: int) -> None:
+        position, wrapped = self.session.next_unread(rowids, start, step)
+        self.app.call_from_thread(self._go_unread, rowids, start, position, wrapped, step)
+
+    def _go_unread(
+        self, rowids: list[int], start: int, position: int | None, wrapped: bool, step: int
+    ) -> None:
+        article_list = self.article_list
+        if list(article_list.rowids[: len(rowids)]) != rowids or article_list.cursor != start:
+            return  # the list or the cursor moved meanwhile: the answer is stale
+        if position is None:
+            self.notify("No unread article left", timeout=2, markup=False)
+            return
+        if wrapped:
+            where = "top" if step > 0 else "bottom"
+            self.notify(f"No more unread articles: back to the {where}", timeout=2,
+                        markup=False)  # fmt: skip
+        article_list.set_cursor(position)
+
+    def action_read_on(self) -> None:
+        """``space``: page the article; at its end, go on to the next unread one."""
+        view = self.article_view
+        if view.scroll_y >= view.max_scroll_y:
+            self.action_next_unread(1)
+        else:
+            view.scroll_page_down(animate=False)
 
     def action_apply_view(self, slot: int) -> None:
         view = self.session.view_on(slot)
@@ -941,6 +1145,7 @@ class ReaderScreen(Screen[None]):
             self._open_after_search = rowid
             if self.session.unread_only:
                 self.session.toggle_unread_only()
+                self.header.unread_only = False
             self.set_query("")
         self.article_view.focus()
 

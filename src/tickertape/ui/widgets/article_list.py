@@ -389,7 +389,9 @@ class ArticleList(ScrollView, can_focus=True):
         return self.row_at(self.cursor) if self.current_rowid is not None else None
 
     def set_rowids(self, rowids: Sequence[int], *, keep: int | None = None) -> None:
-        """Show ``rowids``; the cursor stays on article ``keep`` when it is still there."""
+        """Show ``rowids``; the cursor stays on article ``keep`` when it is still there,
+        on the same line of the screen (rows arriving above it scroll in out of sight)."""
+        line = self.cursor - int(self.scroll_y) if self._rowids else -1
         self._rowids = rowids
         self._pages.clear()
         self._flags.clear()
@@ -400,6 +402,9 @@ class ArticleList(ScrollView, can_focus=True):
                 target = rowids.index(keep)
             except ValueError:
                 target = 0
+        height = self.scrollable_content_region.height
+        if target and 0 <= line < height and target - line != int(self.scroll_y):
+            self.scroll_to(y=max(0, target - line), animate=False, immediate=True)
         self._shared_dates = shares_dates(
             [row for row in (self.row_at(i) for i in range(min(len(rowids), PAGE))) if row]
         )

@@ -183,7 +183,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("right_square_bracket", "step(1)", "Next article", id="article.next"),
         Binding("j", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="article.up"),
-        Binding("space", "page_down", "Page down", show=False, id="article.page"),
+        Binding("space", "read_on", "Page, then next unread", show=False, id="article.page"),
     ]
 
     class TickerChosen(Message):
@@ -205,6 +205,15 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     class Leave(Message):
         """Escape: hand the focus back to the list."""
+
+    class PastEnd(Message):
+        """Space at the end of the article: go on to the next unread one."""
+
+    def action_read_on(self) -> None:
+        if self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.PastEnd())
+        else:
+            self.scroll_page_down(animate=False)
 
     class Step(Message):
         """Move to the previous (-1) or next (+1) article from inside the view."""

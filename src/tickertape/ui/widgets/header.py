@@ -39,6 +39,8 @@ class IndexHeader(Horizontal):
     unsaved: reactive[int] = reactive(0)
     stories: reactive[bool] = reactive(False)
     """Whether the list shows one row a story (``shown`` counts stories)."""
+    unread_only: reactive[bool] = reactive(False)
+    """Whether the list hides read articles (``u``)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-title", markup=False)
@@ -60,6 +62,8 @@ class IndexHeader(Horizontal):
             parts.append(Content.styled(self.status, "$text-accent"))
         counted = story_count_text if self.stories else count_text
         parts.append(Content.styled(counted(self.shown, self.total, self.filtered), "bold"))
+        if self.unread_only:
+            parts.append(Content.styled("unread only", "bold $text-warning"))
         if self.unread is not None:
             parts.append(Content(f"{self.unread:,} unread"))
         if self.new:
@@ -74,7 +78,7 @@ class IndexHeader(Horizontal):
     def on_mount(self) -> None:
         for name in (
             "index_name", "shown", "total", "filtered", "query_text",
-            "unread", "new", "warnings", "status", "unsaved", "stories",
+            "unread", "new", "warnings", "status", "unsaved", "stories", "unread_only",
         ):  # fmt: skip
             self.watch(self, name, self._refresh_text, init=False)
         self._refresh_text()

@@ -1,0 +1,116 @@
+"""A refresh of just the files a folder watch saw change, and the sort orders it keeps."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tickertape.core.index import IndexCache
+from tickertape.core.index.schema import ORDER_TERMS, meta_int, unpack_order
+from tickertape.core.index.select import compute_order
+
+from .test_index import article_text, bump_mtime, write
+
+SOURCES = ("www.reuters.com", "Wire", "apnews.com", "")
+SENTIMENTS = ("positive", "negative", "neutral", None)
+
+
+def _article(n: int, rng: random.Random) -> str:
+    published = None if rng.random() < 0.1 else f"2024-05-{rng.randint(1, 9):02d}T10:00:00Z"
+    return article_text(
+        rng.choice(["Alpha", "beta", "Gamma", "", "alpha"]) + f" {rng.randint(0, 3)}",
+        published=published,
+        source=rng.choice(SOURCES),
+        sentiment=rng.choice(SENTIMENTS),
+        confidence=rng.choice([None, "0.5", "0.9"]),
+        content=f"<p>Body number {n} with words {rng.random()}.</p>",
+        link=f"https://news.example/{n}",
+    )
+
+
+def _stored_orders_match_a_fresh_sort(cache: IndexCache) -> None:
+    conn = sqlite3.connect(cache.db_path)
+    try:
+        generation = meta_int(conn, "generation")
+        count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        for key in ORDER_TERMS:
+            row = conn.execute(
+                "SELECT data FROM orders WHERE key = ? AND generation = ?", (key, generation)
+            ).fetchone()
+            assert row is not None, key
+            assert list(unpack_order(row[0], count)) == list(compute_order(conn, key)), key
+    finally:
+        conn.close()
+
+
+def test_refreshing_only_the_changed_files_adds_changes_and_removes_them(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    rng = random.Random(1)
+    for n in range(20):
+        write(root, f"a/{n:03d}.txt", _article(n, rng))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        write(root, "a/new.txt", article_text("Brand new"))
+        changed = write(root, "a/003.txt", article_text("Rewritten"))
+        bump_mtime(changed)
+        (root / "a/004.txt").unlink()
+        (root / "a/005.txt").unlink()  # not named: a targeted refresh leaves it alone
+        stats = cache.refresh(only=["a/new.txt", "a/003.txt", "a/004.txt"])
+        assert (stats.added, stats.changed, stats.removed) == (1, 1, 1)
+        assert cache.find_file("a/005.txt")
+        assert not cache.find_file("a/004.txt")
+        titles = {row.title for row in cache.rows(cache.select(None))}
+        assert {"Brand new", "Rewritten"} <= titles
+        _stored_orders_match_a_fresh_sort(cache)
+        assert cache.refresh().removed == 1  # a whole refresh finds the unnamed one
+
+
+def test_a_removed_folder_named_alone_removes_its_files(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    for n in range(3):
+        write(root, f"sub/{n}.txt", article_text(f"t{n}"))
+    write(root, "subway.txt", article_text("not in the folder"))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        for n in range(3):
+            (root / f"sub/{n}.txt").unlink()
+        (root / "sub").rmdir()
+        assert cache.refresh(only=["sub"]).removed == 3
+        assert cache.count() == 1
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), adds=st.integers(0, 12), removes=st.integers(0, 6))
+def test_carried_sort_orders_equal_a_fresh_sort(
+    tmp_path_factory: object, seed: int, adds: int, removes: int
+) -> None:
+    tmp_path: Path = tmp_path_factory.mktemp("carry")  # type: ignore[attr-defined]
+    root = tmp_path / "index"
+    rng = random.Random(seed)
+    for n in range(30):
+        write(root, f"{n:03d}.txt", _article(n, rng))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        rels = [f"{n:03d}.txt" for n in rng.sample(range(30), removes)]
+        for rel in rels:
+            (root / rel).unlink()
+        for n in range(adds):
+            rels.append(f"new{n}.txt")
+            write(root, rels[-1], _article(100 + n, rng))
+        cache.refresh(only=rels)
+        _stored_orders_match_a_fresh_sort(cache)
+
+
+def test_a_new_folder_named_alone_brings_every_file_in_it(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    write(root, "a.txt", article_text("first"))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        for n in range(4):
+            write(root, f"new/deeper/{n}.txt", article_text(f"n{n}"))
+        assert cache.refresh(only=["new"]).added == 4
+        assert cache.count() == 5
