@@ -12,24 +12,7 @@ if TYPE_CHECKING:
 
 def refresh_with_progress(cache: IndexCache) -> RefreshStats:
     """Refresh ``cache``, drawing one bar that follows each phase of the work."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-
-    console = Console(stderr=True, highlight=False)
-    with Progress(
-        TextColumn("{task.description}", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("scanning", total=None)
-
-        def show(step: RefreshProgress) -> None:
-            bar.update(task, description=step.phase, completed=step.done, total=step.total)
-
+    with progress_bar() as show:
         return cache.refresh(progress=show)
 
 
