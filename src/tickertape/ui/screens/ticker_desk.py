@@ -47,9 +47,13 @@ class DeskFailed(Message):
         super().__init__()
 
 
+_CODE_STYLE = "bold reverse $warning"
+"""The ticker's code at the head of the desk, before and after its figures load."""
+
+
 def desk_title(desk: Desk, watched: bool) -> Content:
     """``NVDA.O  NVIDIA Corp  · 123 articles · 2024-01-02 – 2024-12-20  ★ watched``."""
-    parts: list[tuple[str, str] | str] = [(f" {desk.code} ", "bold reverse $warning")]
+    parts: list[tuple[str, str] | str] = [(f" {desk.code} ", _CODE_STYLE)]
     if desk.name:
         parts.append((f"  {desk.name}", "bold"))
     parts.append((f"  · {len(desk.rowids):,} articles", "$text-muted"))
@@ -123,7 +127,7 @@ class TickerDeskScreen(Screen[None]):
         self._watched = code in session.watchlist()
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled(f" {self.code} ", "bold reverse $warning"), id="desk-title")
+        yield Static(Content.styled(f" {self.code} ", _CODE_STYLE), id="desk-title")
         with Horizontal(id="desk-top"):
             yield TickerChart(id="desk-chart")
             yield Static("Counting…", id="desk-counts", markup=False)
@@ -234,9 +238,7 @@ class TickerDeskScreen(Screen[None]):
         self.desk = None
         self._by = self._end = None
         self._watched = code in self.session.watchlist()
-        self.query_one("#desk-title", Static).update(
-            Content.styled(f" {code} ", "bold reverse $warning")
-        )
+        self.query_one("#desk-title", Static).update(Content.styled(f" {code} ", _CODE_STYLE))
         self._load()
 
     def action_filter(self) -> None:
