@@ -50,6 +50,7 @@ _DAY_MS: Final = 86_400_000
 # articles is boilerplate, not a story).
 _KEY_LIMIT: Final = 200
 _PER_KEY: Final = 64  # the latest articles of one key read back from the cache
+_KEYS_A_STATEMENT: Final = 200  # SQLite allows 500 terms in a compound SELECT
 
 TABLES: Final = frozenset({"story_sigs", "story_keys", "story_members"})
 SCHEMA: Final = (
@@ -225,25 +226,22 @@ def add(conn: sqlite3.Connection, items: Sequence[tuple[int, bytes | None]]) -> 
             part,
         ).fetchall()
         known.update((r, _Known(r, p, link, None)) for r, p, link in rows)
+    its_keys = {rowid: keys(sig, known[rowid].link) for rowid, sig in items if rowid in known}
+    stored = _stored_candidates(conn, its_keys)
     batch: dict[int, list[int]] = {}
     sig_rows: list[tuple[int, bytes]] = []
     key_rows: list[tuple[int, int]] = []
     for rowid, sig in items:
         new = known.get(rowid)
-        if new is None:
+        if new is None or not its_keys[rowid]:
             continue
         new.sig = sig
-        its_keys = keys(sig, new.link)
-        if not its_keys:
-            continue
-        earlier = sorted({r for key in its_keys for r in batch.get(key, ())[-_KEY_LIMIT:]})
-        candidates = _candidates(conn, its_keys, rowid) + [
-            known[r] for r in earlier[-_KEY_LIMIT:]
-        ]
+        earlier = sorted({r for key in its_keys[rowid] for r in batch.get(key, ())[-_KEY_LIMIT:]})
+        candidates = stored.get(rowid, []) + [known[r] for r in earlier[-_KEY_LIMIT:]]
         matches = {other.rowid for other in candidates if _same_story(new, other, window)}
         if sig is not None:
             sig_rows.append((rowid, sig))
-        for key in its_keys:
+        for key in its_keys[rowid]:
             batch.setdefault(key, []).append(rowid)
             key_rows.append((key, rowid))
         if matches:
@@ -252,21 +250,36 @@ def add(conn: sqlite3.Connection, items: Sequence[tuple[int, bytes | None]]) -> 
     conn.executemany("INSERT OR IGNORE INTO story_keys(key, rowid) VALUES (?, ?)", key_rows)
 
 
-def _candidates(conn: sqlite3.Connection, its_keys: Sequence[int], rowid: int) -> list[_Known]:
-    found: set[int] = set()
-    for key in its_keys:  # the latest of each key, from the (key, rowid) index
-        found.update(
-            r
-            for (r,) in conn.execute(
-                "SELECT rowid FROM story_keys WHERE key = ? ORDER BY rowid DESC LIMIT ?",
-                (key, _PER_KEY),
-            )
+def _stored_candidates(
+    conn: sqlite3.Connection, its_keys: dict[int, list[int]]
+) -> dict[int, list[_Known]]:
+    """For each new rowid, the articles already stored that share one of its keys: the
+    latest :data:`_PER_KEY` of each key, at most :data:`_KEY_LIMIT` in all.
+
+    Read for the whole batch at once (nothing stored changes while a batch is added:
+    its keys and signatures are written at the end): one statement for many keys, each
+    a limited walk of the (key, rowid) index, then one read of their details. A
+    statement a key cost most of the stories' share of a cold build.
+    """
+    wanted = sorted({key for ks in its_keys.values() for key in ks})
+    latest: dict[int, list[int]] = {}
+    for start in range(0, len(wanted), _KEYS_A_STATEMENT):
+        part = wanted[start : start + _KEYS_A_STATEMENT]
+        walk = " UNION ALL ".join(
+            "SELECT * FROM (SELECT key, rowid FROM story_keys WHERE key = ? "
+            f"ORDER BY rowid DESC LIMIT {_PER_KEY})"
+            for _ in part
         )
-    found.discard(rowid)
-    if not found:
-        return []
-    out: list[_Known] = []
-    ids = sorted(found)[-_KEY_LIMIT:]  # the latest: a story's newest versions suffice
+        for key, r in conn.execute(walk, part):
+            latest.setdefault(key, []).append(r)
+    chosen: dict[int, list[int]] = {}
+    for rowid, ks in its_keys.items():
+        found = {r for key in ks for r in latest.get(key, ())}
+        found.discard(rowid)
+        if found:  # the latest: a story's newest versions suffice
+            chosen[rowid] = sorted(found)[-_KEY_LIMIT:]
+    details: dict[int, _Known] = {}
+    ids = sorted({r for rs in chosen.values() for r in rs})
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         rows = conn.execute(
@@ -276,8 +289,8 @@ def _candidates(conn: sqlite3.Connection, its_keys: Sequence[int], rowid: int) -
             f"WHERE a.rowid IN ({','.join('?' * len(part))})",
             part,
         ).fetchall()
-        out.extend(_Known(r, p, link, sig) for r, p, link, sig in rows)
-    return out
+        details.update((r, _Known(r, p, link, sig)) for r, p, link, sig in rows)
+    return {rowid: [details[r] for r in rs if r in details] for rowid, rs in chosen.items()}
 
 
 def _lead_of(conn: sqlite3.Connection, rowid: int) -> int:
@@ -456,8 +469,7 @@ def story_stats(conn: sqlite3.Connection, top: int = 5) -> StoryStats:
         "SELECT count(*), count(DISTINCT lead) FROM story_members"
     ).fetchone()
     largest = conn.execute(
-        "SELECT lead, count(*) AS n FROM story_members GROUP BY lead "
-        "ORDER BY n DESC, lead LIMIT ?",
+        "SELECT lead, count(*) AS n FROM story_members GROUP BY lead ORDER BY n DESC, lead LIMIT ?",
         (top,),
     ).fetchall()
     return StoryStats(
