@@ -15,7 +15,7 @@ The UI measurements (:data:`UI_MEASUREMENTS`) start the reader in fresh processe
 the warm cache: process start to the first painted list, headless (Textual's
 ``run_test``) and in a real terminal (a tmux pane, polled every 5 ms; skipped without
 tmux), each beside a minimal Textual app measured the same way; then a cursor key, a
-sort key and a search keystroke to the repainted list, headless.
+sort key, the collapse key and a search keystroke to the repainted list, headless.
 """
 
 from __future__ import annotations
@@ -337,6 +337,12 @@ async def _ui_child(
             await pilot.pause(0.05)
         out["sort"] = sorts
 
+        toggles = []
+        for _ in range(10):  # one row a story <-> every version
+            toggles.append(await repainted("c", lambda: id(reader.article_list.rowids)))
+            await pilot.pause(0.05)
+        out["collapse"] = toggles
+
         await pilot.press("slash")
         for char in "marke":
             await pilot.press(char)
@@ -515,6 +521,11 @@ def ui_sort_change(corpus: Path, cache: Path, runs: int) -> float | None:
     return median_of(_interaction(corpus, cache)["sort"])
 
 
+def ui_collapse_toggle(corpus: Path, cache: Path, runs: int) -> float | None:
+    """``c`` to the list collapsed to stories or expanded, repainted (median of 10)."""
+    return median_of(_interaction(corpus, cache)["collapse"])
+
+
 def ui_search_keystroke(corpus: Path, cache: Path, runs: int) -> float | None:
     """A keystroke in the query bar to the updated list ("marke" <-> "market"), repainted.
 
@@ -604,6 +615,7 @@ UI_MEASUREMENTS: list[tuple[str, str, UiMeasurement]] = [
     ("UI: warm start to first painted list, tmux", "≤ floor + 0.25 s", ui_warm_start_tmux),
     ("UI: key press (j) to repainted list, headless", "< 10 ms", ui_key_to_repaint),
     ("UI: sort key (s) to re-sorted, repainted list", "< 50 ms", ui_sort_change),
+    ("UI: collapse key (c) to repainted list", "< 100 ms at 1M", ui_collapse_toggle),
     (
         "UI: search keystroke to repainted list",
         "< 50 ms",
