@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tickertape.core.article import Article, Problem
     from tickertape.core.clean import CleanedArticle
     from tickertape.core.index import ArticleRow, Facets, Index, RefreshProgress, RefreshStats
+    from tickertape.core.index.refresh_process import RefreshProcess
     from tickertape.core.story_diff import VersionDiff
     from tickertape.core.suggest import Hint
     from tickertape.live import AlertHit, LiveUpdate
@@ -178,6 +179,9 @@ class ReaderSession:
         self.alert_counts: dict[str, int] = {}
         """New articles per alert view during this run."""
         self._live_lock = threading.Lock()
+        self._refresher: RefreshProcess | None = None
+        """The child process live refreshes run in (see :meth:`start_live`)."""
+        self._closing = False
 
     # -- opening, refreshing, closing --------------------------------------------
 
@@ -271,7 +275,11 @@ class ReaderSession:
         with self._live_lock:
             started = time.time()
             only = relative(self.root, paths) if paths is not None else None
-            stats = self.refresh(progress, notices=notices, cancel=cancel, only=only)
+            stats = self._refresh_apart(only, notices)
+            if stats is None:
+                if self._closing:
+                    raise RuntimeError("the reader is closing")
+                stats = self.refresh(progress, notices=notices, cancel=cancel, only=only)
             new: set[int] = set()
             hits: list[AlertHit] = []
             if self.index is not None and (stats.added or stats.changed):
@@ -285,6 +293,39 @@ class ReaderSession:
                     self.alert_counts[hit.view] = self.alert_counts.get(hit.view, 0) + 1
                 self.alerts = (self.alerts + hits)[-RECENT_ALERTS:]
             return LiveUpdate(stats, frozenset(new), tuple(hits), time.time() - started)
+
+    def start_live(self) -> None:
+        """Start the child process live refreshes run in (blocking: run it in a worker),
+        so parsing a burst of files never holds up the interface; without one (no
+        processes here, or a PostgreSQL index) they run in this process."""
+        from tickertape.core.index.refresh_process import RefreshProcess
+
+        folder = self._cache_folder
+        if self.url is not None or self.index is None or folder is None or self._closing:
+            return
+        if self._refresher is None:
+            self._refresher = RefreshProcess(self.root, folder)
+        self._refresher.start()
+
+    def _refresh_apart(
+        self, only: Sequence[str] | None, notices: Callable[[list[str]], object] | None
+    ) -> RefreshStats | None:
+        """A refresh in the child process: its figures, or None when it cannot run there."""
+        from tickertape.core.index.refresh_process import RefreshFailed
+
+        refresher = self._refresher
+        if refresher is None:
+            return None
+        try:
+            done = refresher.run(only)
+        except RefreshFailed:
+            return None  # said again by the refresh in this process
+        if done is None:
+            return None
+        stats, said = done
+        if said and notices is not None:
+            notices(said)
+        return stats
 
     def _gone(self, rowids: set[int]) -> set[int]:
         """Those of ``rowids`` no longer in the cache (their files were removed)."""
@@ -345,6 +386,9 @@ class ReaderSession:
 
     def close(self) -> None:
         """Finish the flag writes asked for, then close the index and the state."""
+        self._closing = True
+        if self._refresher is not None:
+            self._refresher.close()
         if self._writer is not None:
             self._writer.shutdown(wait=True)
             self._writer = None

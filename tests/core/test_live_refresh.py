@@ -6,6 +6,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -114,3 +115,98 @@ def test_a_new_folder_named_alone_brings_every_file_in_it(tmp_path: Path) -> Non
             write(root, f"new/deeper/{n}.txt", article_text(f"n{n}"))
         assert cache.refresh(only=["new"]).added == 4
         assert cache.count() == 5
+
+
+def _stored_keys(cache: IndexCache) -> set[str]:
+    conn = sqlite3.connect(cache.db_path)
+    try:
+        generation = meta_int(conn, "generation")
+        rows = conn.execute("SELECT key FROM orders WHERE generation = ?", (generation,))
+        return {str(key) for (key,) in rows}
+    finally:
+        conn.close()
+
+
+def test_a_burst_too_big_to_carry_sorts_the_date_now_and_the_rest_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tickertape.core.index import order_update
+    from tickertape.core.index.build import store_missing_orders
+
+    monkeypatch.setattr(order_update, "MAX_CHANGES", 3)
+    root = tmp_path / "index"
+    rng = random.Random(5)
+    for n in range(20):
+        write(root, f"{n:03d}.txt", _article(n, rng))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        rels = [f"burst{n}.txt" for n in range(8)]
+        for n, rel in enumerate(rels):
+            write(root, rel, _article(200 + n, rng))
+        cache.refresh(only=rels)
+        assert _stored_keys(cache) == {"date"}
+        # A reader sorts a key left out itself, and gets the same order.
+        conn = sqlite3.connect(cache.db_path)
+        try:
+            fresh = list(compute_order(conn, "title"))
+        finally:
+            conn.close()
+        assert list(cache.select(None, sort="title")) == fresh
+        store_missing_orders(cache.db_path, lambda: False)
+        _stored_orders_match_a_fresh_sort(cache)
+
+
+def test_sorting_left_out_orders_stops_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tickertape.core.index import order_update
+    from tickertape.core.index.build import store_missing_orders
+
+    monkeypatch.setattr(order_update, "MAX_CHANGES", 0)
+    root = tmp_path / "index"
+    rng = random.Random(6)
+    for n in range(5):
+        write(root, f"{n:03d}.txt", _article(n, rng))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        write(root, "new.txt", _article(50, rng))
+        cache.refresh(only=["new.txt"])
+        asked: list[int] = []
+
+        def stop_after_one() -> bool:
+            asked.append(1)
+            return len(asked) > 1
+
+        store_missing_orders(cache.db_path, stop_after_one)
+        assert len(_stored_keys(cache)) == 2
+        cache.refresh()  # a whole refresh stores every order
+        _stored_orders_match_a_fresh_sort(cache)
+
+
+def test_a_refresh_in_the_child_process_adds_the_files_and_ends_with_it(
+    tmp_path: Path,
+) -> None:
+    from tickertape.core.index.refresh_process import RefreshProcess
+
+    root = tmp_path / "index"
+    rng = random.Random(7)
+    for n in range(3):
+        write(root, f"{n:03d}.txt", _article(n, rng))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+        child = RefreshProcess(root, cache.db_path.parent)
+        try:
+            assert child.start()
+            write(root, "late.txt", _article(9, rng))
+            done = child.run(["late.txt"])
+            assert done is not None
+            stats, _ = done
+            assert (stats.added, stats.articles) == (1, 4)
+            assert cache.count() == 4
+            (root / "late.txt").unlink()
+            done = child.run(None)  # ctrl+r: the whole folder
+            assert done is not None
+            assert done[0].removed == 1
+        finally:
+            child.close()
+        assert child.run(["late.txt"]) is None  # closed: the caller refreshes itself

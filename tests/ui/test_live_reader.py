@@ -212,3 +212,52 @@ async def test_o_marks_read_and_shift_o_opens_the_link(
         assert app.opened == []  # type: ignore[attr-defined]
         await pilot.press("O")
         assert app.opened == [row.link]  # type: ignore[attr-defined]
+
+
+async def test_the_open_facets_dialog_counts_files_that_land(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _following(pilot, app)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "FacetsScreen")
+        await pilot.press(*"wire")
+        options = app.screen.query_one(OptionList)
+
+        def wire_count() -> int:
+            for n in range(options.option_count):
+                text = str(options.get_option_at_index(n).prompt)
+                if "wire.example" in text:
+                    return int(text.split()[0].replace(",", ""))
+            return 0
+
+        before = wire_count()
+        (index / "late.txt").write_text(_article("Late wire story", "$AMD"))
+        await wait_until(pilot, lambda: app.reader.header.total == 7)
+        await wait_until(pilot, lambda: wire_count() != before)
+        assert wire_count() == before + 1
+        assert app.screen.query_one(Input).value == "wire"
+
+
+async def test_the_open_alerts_list_shows_alerts_that_arrive(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    app.bell = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _following(pilot, app)
+        app.reader.set_query("ticker:NVDA")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaveViewScreen))
+        app.screen.query_one(Checkbox).value = True
+        app.screen.query_one(Input).value = "Chips"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SaveViewScreen))
+        await pilot.press("escape", "a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 0
+        (index / "chip.txt").write_text(_article("Chip order lands", "$NVDA"))
+        await wait_until(pilot, lambda: options.option_count == 1)
+        assert "Chip order lands" in str(options.get_option_at_index(0).prompt)

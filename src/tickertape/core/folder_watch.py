@@ -26,7 +26,7 @@ from typing import Final
 NOTIFY: Final = "notifications"
 POLL: Final = "polling"
 
-SETTLE_S: Final = 0.1
+SETTLE_S: Final = 0.05
 """How long a changed file's size must hold still before it counts as written."""
 MAX_HOLD_S: Final = 3.0
 """A file that still looks incomplete after this long is passed on anyway."""

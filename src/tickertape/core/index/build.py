@@ -294,6 +294,11 @@ def _start_resource_tracker() -> bool:
     return True
 
 
+def can_start_processes() -> bool:
+    """Whether child processes can be started here (see :func:`_start_resource_tracker`)."""
+    return _start_resource_tracker()
+
+
 def runner_for(n_files: int) -> _Runner:
     """A runner for ``n_files`` of work (a process pool when it pays); close it after."""
     return _Runner(use_pool(n_files))
@@ -1032,7 +1037,8 @@ def _refresh_locked(
             refresher = Refresher(writer, root, report, cancel, None if attempt else only)
             counts = refresher.counts
             refresher.run()
-            store_orders(writer)
+            # A live refresh (``only``) leaves a burst's other sort keys for later.
+            store_orders(writer, lazy=only is not None and not attempt)
             return counts
         except sqlite3.DatabaseError as error:
             kind = classify(error)
@@ -1055,6 +1061,26 @@ def _refresh_locked(
         finally:
             writer.close()
     raise AssertionError("unreachable")
+
+
+def store_missing_orders(db_path: Path, stop: Callable[[], bool]) -> None:
+    """Sort and store the orders a live refresh left out, one key at a time, while
+    ``stop`` says False (an idle writer's work); skipped while another refresh runs."""
+    from tickertape.core.index.select import store_orders
+
+    lock = RefreshLock(db_path)
+    if not lock.acquire():
+        return
+    try:
+        writer = connect(db_path)
+        try:
+            store_orders(writer, stop=stop)
+        finally:
+            writer.close()
+    except sqlite3.Error:
+        pass  # the next refresh stores them, or a reader sorts them itself
+    finally:
+        lock.release()
 
 
 def reason(error: BaseException) -> str:

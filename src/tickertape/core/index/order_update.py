@@ -1,7 +1,10 @@
 """Carrying the stored sort orders over a small change, instead of sorting again.
 
 A refresh that adds or removes a few articles (a live folder gaining a file) would
-otherwise sort every key afresh: about a second at 100k rows. Here each stored order
+otherwise sort every key afresh: about a second at 100k rows. A bigger change (a burst
+of files) is not carried over: a live refresh then sorts only the date order again and
+leaves the other keys to be sorted when the writer is idle (see
+:func:`tickertape.core.index.select.store_orders`). Here each stored order
 loses its removed rowids and gains the new ones at the place SQLite's own ``ORDER BY``
 gives them (a binary search whose comparisons are two-row ``ORDER BY`` queries), so
 the order is exactly the one :func:`select.compute_order` would give.
@@ -27,26 +30,31 @@ MAX_CHANGES: Final = 500
 
 
 def carried_orders(
-    conn: sqlite3.Connection, max_changes: int = MAX_CHANGES
-) -> dict[str, array[int]] | None:
-    """Every sort key's order for the rows now in ``articles``, from the stored ones;
-    None when none are stored for one generation or too much changed."""
-    stored = conn.execute("SELECT key, generation, data FROM orders").fetchall()
-    if {key for key, _, _ in stored} != set(ORDER_TERMS) or len({g for _, g, _ in stored}) != 1:
-        return None
-    old = {
-        str(key): unpack_order(bytes(data), (len(data) - _ORDER_DIGEST_BYTES) // 8)
-        for key, _, data in stored
-    }
+    conn: sqlite3.Connection, max_changes: int | None = None
+) -> dict[str, array[int]]:
+    """The sort keys whose stored order can be carried over to the rows now in
+    ``articles``, with that order; a key is left out when it is not stored, its
+    blob is not whole, or more than ``max_changes`` rows came or went (sorting that
+    key again, now or later, is then cheaper than carrying it over)."""
+    limit = MAX_CHANGES if max_changes is None else max_changes
+    stored = conn.execute("SELECT key, data FROM orders").fetchall()
+    if not stored:
+        return {}
     alive = {int(r) for (r,) in conn.execute("SELECT rowid FROM articles")}
-    known = set(old["date"])
-    removed = known - alive
-    added = alive - known
-    if len(removed) + len(added) > max_changes:
-        return None
-    if any(len(order) != len(known) for order in old.values()):
-        return None
-    return {key: _carry(conn, key, order, removed, added) for key, order in old.items()}
+    carried: dict[str, array[int]] = {}
+    for key, data in stored:
+        if key not in ORDER_TERMS:
+            continue
+        order = unpack_order(bytes(data), (len(data) - _ORDER_DIGEST_BYTES) // 8)
+        known = set(order)
+        if len(known) != len(order):
+            continue
+        removed = known - alive
+        added = alive - known
+        if len(removed) + len(added) > limit:
+            continue
+        carried[str(key)] = _carry(conn, str(key), order, removed, added)
+    return carried
 
 
 def _carry(

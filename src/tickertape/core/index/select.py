@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, overload
 
@@ -360,31 +360,68 @@ def compute_order(conn: sqlite3.Connection, key: str) -> array[int]:
     return array("q", [r for (r,) in conn.execute(sql)])
 
 
-def store_orders(conn: sqlite3.Connection) -> None:
+LAZY_KEEP: Final = ("date",)
+"""The orders a live refresh sorts again when a big change cannot be carried over: the
+list's usual order (the others are sorted later, see :func:`store_orders`)."""
+
+
+def store_orders(
+    conn: sqlite3.Connection,
+    *,
+    lazy: bool = False,
+    stop: Callable[[], bool] | None = None,
+) -> None:
     """Store every sort key's natural order for the current generation, unless stored.
 
     Done in the writer after a refresh, so a warm start loads a blob instead of
-    sorting (a few milliseconds instead of a second at 1M rows).
+    sorting (a few milliseconds instead of a second at 1M rows). Orders of a small
+    change are carried over (:mod:`order_update`); ``lazy`` (a live refresh) sorts
+    again only :data:`LAZY_KEEP` and leaves the other keys out (a reader sorts a missing
+    key itself, and the next call without ``lazy`` stores it). ``stop`` is asked
+    before each key is sorted: True leaves the rest for later.
     """
+    from tickertape.core.index.order_update import carried_orders
+
     with sqlite.write_transaction(conn):
         generation = meta_int(conn, "generation")
-        have = {
-            key
-            for (key,) in conn.execute("SELECT key FROM orders WHERE generation = ?", (generation,))
+        stored = {
+            str(key)
+            for (key,) in conn.execute(
+                "SELECT key FROM orders WHERE generation = ?", (generation,)
+            )
         }
-        if have != set(ORDER_TERMS):
-            from tickertape.core.index.order_update import carried_orders
-
-            top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
-            carried = carried_orders(conn) if top < STAGE_BASE else None  # a few rows changed
+        if stored >= set(ORDER_TERMS):
+            return
+        top = conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+        if top >= STAGE_BASE:  # mid first build: no final rowids yet
             conn.execute("DELETE FROM orders")
-            if top < STAGE_BASE:
-                for key in ORDER_TERMS:
-                    order = carried[key] if carried else compute_order(conn, key)
-                    conn.execute(
-                        "INSERT INTO orders(key, generation, data) VALUES (?, ?, ?)",
-                        (key, generation, pack_order(order)),
-                    )
+            return
+        if stored:
+            orders: dict[str, array[int]] = {}  # some of this generation's are there
+        else:
+            orders = carried_orders(conn)
+            conn.execute("DELETE FROM orders")
+            stored = set(orders)
+            for key, order in orders.items():
+                _insert_order(conn, key, generation, order)
+    for key in ORDER_TERMS:
+        if key in stored or (lazy and key not in LAZY_KEEP):
+            continue
+        if stop is not None and stop():
+            return
+        with sqlite.write_transaction(conn):
+            if meta_int(conn, "generation") != generation:
+                return  # another refresh moved on: it stores its own
+            _insert_order(conn, key, generation, compute_order(conn, key))
+
+
+def _insert_order(
+    conn: sqlite3.Connection, key: str, generation: int, order: array[int]
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO orders(key, generation, data) VALUES (?, ?, ?)",
+        (key, generation, pack_order(order)),
+    )
 
 
 def find_file(conn: sqlite3.Connection, rel: str) -> list[int]:

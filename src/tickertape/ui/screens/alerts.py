@@ -38,31 +38,50 @@ class AlertsScreen(ModalScreen[AlertHit | None]):
         self._alerts = list(reversed(alerts))
 
     def compose(self) -> ComposeResult:
-        now = time.time()
         with Vertical(id="alerts-dialog"):
             yield Static(Content.styled("Recent alerts", "bold"), markup=False)
-            if not self._alerts:
-                yield Static(
-                    Content.styled(
-                        "No alert yet. Mark a saved view as an alert (ctrl+s, or the "
-                        "command palette) to be told when a matching article arrives.",
-                        "$text-muted",
-                    ),
-                    markup=False,
-                )
-            options = [
-                Option(
-                    Content.assemble(
-                        (sanitize_inline(hit.view), "bold $text-accent"),
-                        "  ",
-                        sanitize_inline(hit.title) or "(untitled)",
-                        ("  " + _ago(now - hit.when), "$text-muted"),
-                    ),
-                    id=str(number),
-                )
-                for number, hit in enumerate(self._alerts)
-            ]
-            yield OptionList(*options, id="alerts-list")
+            empty = Static(
+                Content.styled(
+                    "No alert yet. Mark a saved view as an alert (ctrl+s, or the "
+                    "command palette) to be told when a matching article arrives.",
+                    "$text-muted",
+                ),
+                markup=False,
+                id="alerts-empty",
+            )
+            empty.display = not self._alerts
+            yield empty
+            yield OptionList(*self._options(), id="alerts-list")
+
+    def _options(self) -> list[Option]:
+        now = time.time()
+        return [
+            Option(
+                Content.assemble(
+                    (sanitize_inline(hit.view), "bold $text-accent"),
+                    "  ",
+                    sanitize_inline(hit.title) or "(untitled)",
+                    ("  " + _ago(now - hit.when), "$text-muted"),
+                ),
+                id=str(number),
+            )
+            for number, hit in enumerate(self._alerts)
+        ]
+
+    def update_alerts(self, alerts: Sequence[AlertHit]) -> None:
+        """Alerts that arrived while the list is open join it; the chosen one stays."""
+        newest = list(reversed(alerts))
+        if not self.is_attached or newest == self._alerts:
+            return
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        chosen = self._alerts[index] if index is not None else None
+        self._alerts = newest
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        self.query_one("#alerts-empty", Static).display = not self._alerts
+        if chosen is not None and chosen in self._alerts:
+            option_list.highlighted = self._alerts.index(chosen)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

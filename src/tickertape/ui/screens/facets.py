@@ -87,6 +87,24 @@ class FacetsScreen(ModalScreen[str | None]):
         self._fill("")
         self.query_one(Input).focus()
 
+    def update_groups(self, groups: FacetGroups) -> None:
+        """New counts (files arrived while the dialog is open): the filter typed and
+        the value under the cursor stay."""
+        if not self.is_attached:
+            return
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        term = None
+        if index is not None:
+            term = self._terms.get(option_list.get_option_at_index(index).id or "")
+        self._groups = ordered(groups)
+        self._fill(self.query_one(Input).value)
+        if term is not None:
+            for key, value in self._terms.items():
+                if value == term:
+                    option_list.highlighted = option_list.get_option_index(key)
+                    break
+
     @on(Input.Changed, "#facets-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)

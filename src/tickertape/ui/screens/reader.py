@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the dialogs and the HTML cleaner load when first used
     from tickertape.core.state_writer import WriteOutcome
     from tickertape.core.suggest import Hint
     from tickertape.live import AlertHit, LiveUpdate
+    from tickertape.ui.screens.facets import FacetsScreen
     from tickertape.ui.screens.links import LinkChoice, LinkEntry
     from tickertape.ui.screens.save_view import ViewChoice
 
@@ -277,6 +278,7 @@ class ReaderScreen(Screen[None]):
     def _follow(self) -> None:
         from tickertape.core.folder_watch import FolderVanished, FolderWatcher
 
+        self.session.start_live()
         watcher = FolderWatcher(self.session.root, self._follow_stop)
         self.post_message(messages.FollowStarted(watcher.method.describe()))
         try:
@@ -346,6 +348,8 @@ class ReaderScreen(Screen[None]):
                 self.notify("Up to date", timeout=1.5, markup=False)
         if update.alerts:
             self._ring(update)
+        if update.changed or update.alerts:
+            self._follow_open_dialogs()
 
     def _show_new(self) -> None:
         new = self._since_new | self.session.live_new
@@ -1018,21 +1022,45 @@ class ReaderScreen(Screen[None]):
     def action_facets(self) -> None:
         self._load_facets()
 
-    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
-    def _load_facets(self) -> None:
+    def _facet_groups(self) -> list[tuple[str, Sequence[tuple[str, int]]]] | None:
+        """The current result's facets (blocking: from a worker)."""
         facets = self.session.facets()
         if facets is None:
-            return
-        groups = [
+            return None
+        return [
             ("tickers", facets.tickers),
             ("sources", facets.sources),
             ("sentiments", facets.sentiments),
             ("languages", facets.languages),
         ]
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _load_facets(self) -> None:
+        groups = self._facet_groups()
+        if groups is None:
+            return
         from tickertape.ui.screens.facets import FacetsScreen
 
         screen = FacetsScreen(groups, on_watch=self.toggle_watch)
         self.app.call_from_thread(self.app.push_screen, screen, self._facet_chosen)
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _recount_facets(self, screen: FacetsScreen) -> None:
+        """Files arrived while the facets are open: count them again in place."""
+        groups = self._facet_groups()
+        if groups is not None:
+            self.app.call_from_thread(screen.update_groups, groups)
+
+    def _follow_open_dialogs(self) -> None:
+        """An open facets or alerts dialog shows the counts after a live update."""
+        from tickertape.ui.screens.alerts import AlertsScreen
+        from tickertape.ui.screens.facets import FacetsScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, FacetsScreen):
+                self._recount_facets(screen)
+            elif isinstance(screen, AlertsScreen):
+                screen.update_alerts(self.session.alerts)
 
     def _facet_chosen(self, term: str | None) -> None:
         if term:
