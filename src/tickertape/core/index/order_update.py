@@ -37,24 +37,44 @@ def carried_orders(
     blob is not whole, or more than ``max_changes`` rows came or went (sorting that
     key again, now or later, is then cheaper than carrying it over)."""
     limit = MAX_CHANGES if max_changes is None else max_changes
-    stored = conn.execute("SELECT key, data FROM orders").fetchall()
+    stored = conn.execute("SELECT key, generation, data FROM orders").fetchall()
     if not stored:
         return {}
-    alive = {int(r) for (r,) in conn.execute("SELECT rowid FROM articles")}
+    # Orders stored for one generation hold the same rows: what came and went is
+    # worked out once a generation, not once a key (sets of 100k rowids).
+    changes: dict[tuple[int, int], tuple[set[int], set[int]] | None] = {}
     carried: dict[str, array[int]] = {}
-    for key, data in stored:
+    for key, generation, data in stored:
         if key not in ORDER_TERMS:
             continue
         order = unpack_order(bytes(data), (len(data) - _ORDER_DIGEST_BYTES) // 8)
-        known = set(order)
-        if len(known) != len(order):
+        rows = (int(generation), len(order))
+        if rows not in changes:
+            changes[rows] = _changes(conn, order)
+        change = changes[rows]
+        if change is None or len(change[0]) + len(change[1]) > limit:
             continue
-        removed = known - alive
-        added = alive - known
-        if len(removed) + len(added) > limit:
-            continue
-        carried[str(key)] = _carry(conn, str(key), order, removed, added)
+        carried[str(key)] = _carry(conn, str(key), order, *change)
     return carried
+
+
+def _changes(conn: sqlite3.Connection, order: array[int]) -> tuple[set[int], set[int]] | None:
+    """The rowids gone from ``order``'s rows and the ones new since; None when the
+    order repeats a row. Rowids only grow (AUTOINCREMENT): the new ones are above the
+    order's highest, and when as many rows as it holds are left at or below that,
+    none went (no set of every rowid is built for the common case, a file landing)."""
+    if not order:
+        return None
+    top = max(order)
+    added = {r for (r,) in conn.execute("SELECT rowid FROM articles WHERE rowid > ?", (top,))}
+    left = conn.execute("SELECT count(*) FROM articles WHERE rowid <= ?", (top,)).fetchone()[0]
+    if left == len(order):
+        return set(), added  # (a repeated row would leave fewer rows than the order holds)
+    known = set(order)
+    if len(known) != len(order):
+        return None
+    alive = {r for (r,) in conn.execute("SELECT rowid FROM articles WHERE rowid <= ?", (top,))}
+    return known - alive, added
 
 
 def _carry(

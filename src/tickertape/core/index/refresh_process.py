@@ -13,6 +13,8 @@ answers None and the caller refreshes in its own process as before.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import threading
 from collections.abc import Sequence
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
     from tickertape.core.index.build import RefreshStats
 
+NICE: Final = 5
+"""The child's scheduling niceness: a burst's parsing yields the cores to the reader."""
 _JOIN_S: Final = 2.0
 """How long closing waits for the child to end by itself before it is terminated."""
 
@@ -41,6 +45,9 @@ def _serve(conn: Connection, root: str, cache_dir: str, parent: int) -> None:
     from tickertape.core.parent_watch import exit_with_parent
 
     exit_with_parent(parent)
+    # Behind the interface when they compete for a core (the pool's workers inherit it).
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICE)
     # Kept open between refreshes (opening checks the schema and attaches nothing, but
     # it is still a few milliseconds a file); opened afresh after a failure.
     cache: IndexCache | None = None
@@ -127,7 +134,7 @@ class RefreshProcess:
             target=_serve,
             args=(child_end, str(self.root), str(self.cache_dir), os.getpid()),
             name="tickertape-refresh",
-            daemon=True,
+            daemon=False,  # it starts the build's process pool for a burst
         )
         try:
             process.start()
@@ -138,6 +145,9 @@ class RefreshProcess:
             parent_end.close()
             return False
         self._process, self._conn = process, parent_end
+        # Ended before multiprocessing's own exit handler would wait for it (handlers
+        # run last registered first).
+        atexit.register(self.close)
         return True
 
     def run(self, only: Sequence[str] | None) -> tuple[RefreshStats, list[str]] | None:

@@ -67,6 +67,7 @@ _WORK_IN_WORDS = {
     "warnings": "show the warnings",
     "follow": "follow the folder",
     "live": "refresh the index",
+    "live-start": "start the process that refreshes the index",
     "triage": "find the next unread article",
 }
 
@@ -278,7 +279,7 @@ class ReaderScreen(Screen[None]):
     def _follow(self) -> None:
         from tickertape.core.folder_watch import FolderVanished, FolderWatcher
 
-        self.session.start_live()
+        self._start_refresh_process()
         watcher = FolderWatcher(self.session.root, self._follow_stop)
         self.post_message(messages.FollowStarted(watcher.method.describe()))
         try:
@@ -288,6 +289,12 @@ class ReaderScreen(Screen[None]):
                 self._live_refresh_now(forced=False, paths=batch)
         except FolderVanished as error:
             self.post_message(messages.FollowStopped(f"{error}: no longer following it"))
+
+    @work(thread=True, exclusive=True, group="live-start", exit_on_error=False)
+    def _start_refresh_process(self) -> None:
+        """Start the child process live refreshes run in, beside the watch (files that
+        land meanwhile are seen, and wait for it)."""
+        self.session.start_live()
 
     def _live_refresh_now(self, *, forced: bool, paths: set[str] | None = None) -> None:
         """From a worker: refresh, then hand what it brought to the screen."""
