@@ -210,3 +210,23 @@ def test_a_refresh_in_the_child_process_adds_the_files_and_ends_with_it(
         finally:
             child.close()
         assert child.run(["late.txt"]) is None  # closed: the caller refreshes itself
+
+
+def test_unknown_labels_are_counted_as_files_land_one_by_one(tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    write(root, "a.txt", article_text("first", sentiment="positive"))
+    with IndexCache.open(root, cache_dir=tmp_path / "cache") as cache:
+        cache.refresh()
+
+        def label_problems() -> list[str]:
+            return [p.reason for p in cache.problems() if "unknown label" in p.reason]
+
+        assert label_problems() == []
+        for n, label in enumerate(["mixed", "mixed", "negative"]):
+            write(root, f"n{n}.txt", article_text(f"story {n}", sentiment=label))
+            cache.refresh(only=[f"n{n}.txt"])
+        assert len(label_problems()) == 1
+        assert "on 2 articles" in label_problems()[0]
+        (root / "n0.txt").unlink()
+        cache.refresh(only=["n0.txt"])
+        assert "on 1 article " in label_problems()[0]

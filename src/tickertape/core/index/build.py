@@ -380,9 +380,14 @@ class Refresher:
             entries, scan_problems = self._scan()
             todo = self._diff(entries, scan_problems)
             del entries
+            before = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
             if not self.cancelled():
                 self._read(todo)
-            if not self.cancelled() and (todo or self.counts.removed):
+            if (
+                not self.cancelled()
+                and (todo or self.counts.removed)
+                and not self._only_known_labels_added(int(before[0]))
+            ):
                 self._record_unknown_labels()
             del todo  # a tuple per file: tens of megabytes at 100k files
             if not self.cancelled():
@@ -569,6 +574,21 @@ class Refresher:
             conn.execute(
                 "UPDATE details SET warnings = ? WHERE rowid = ?", (json.dumps(warnings), row[0])
             )
+
+    def _only_known_labels_added(self, before: int) -> bool:
+        """Whether a refresh of a few files (a folder watch's) only added articles whose
+        labels are all known: then the index's unknown labels are as they were, and
+        the GROUP BY over every article (~0.25 s at 100k) is skipped."""
+        if self.only is None or self.counts.removed or self.counts.changed:
+            return False
+        if before >= STAGE_BASE:
+            return False
+        from tickertape.core.sentiment import is_unknown_label
+
+        labels = self.conn.execute(
+            "SELECT DISTINCT label FROM articles WHERE rowid > ? AND label_key != ''", (before,)
+        )
+        return not any(is_unknown_label(label) for (label,) in labels)
 
     def _record_unknown_labels(self) -> None:
         """One problem per unknown sentiment label of the whole index (not one per
