@@ -78,6 +78,12 @@ def check(url: str) -> CheckReport:
                 report.articles, report.files, report.folders, report.ticker_rows = (
                     int(str(n)) for n in figures
                 )
+                missing = conn.execute("SELECT to_regclass('articles_tsv') IS NULL").fetchone()
+                if missing and missing[0]:
+                    report.faults.append(
+                        "the full-text index is missing (a first load is under way or was "
+                        "cut short; the next load builds it)"
+                    )
                 for meaning, sql in _CONSISTENCY:
                     row = conn.execute(sql).fetchone()
                     found = int(str(row[0])) if row else 0
