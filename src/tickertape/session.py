@@ -205,6 +205,8 @@ class ReaderSession:
             from tickertape.core.pg.engine import PostgresIndex
 
             self.index = PostgresIndex.open(self.url, state_path=state_path)
+            if self.state is not None:
+                self.state.scope = self.index.flag_scope
             self.was_built = True
             return Opened(notices, True, state_error)
         cache = IndexCache.open(self.root, cache_dir=self._cache_dir, state_path=state_path)

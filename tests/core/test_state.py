@@ -13,6 +13,7 @@ import pytest
 
 from tickertape.core.paths import data_dir
 from tickertape.core.state import (
+    FOLDER_SCOPE,
     HISTORY_CAP,
     STATE_FILENAME,
     SavedView,
@@ -560,3 +561,54 @@ def test_a_version_2_state_file_keeps_its_views_without_alerts(tmp_path: Path) -
     with StateStore.open(tmp_path) as store:
         assert store.notices == []
         assert store.views() == [SavedView(1, "Chips", "ticker:NVDA", alert=False)]
+
+
+def test_flags_of_one_database_are_not_another_s(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path) as store:
+        store.set_read(["a1"])
+        store.scope = "pg:first"
+        assert store.flags_for(["a1"]) == {"a1": (False, False)}
+        store.set_starred(["a1", "a2"])
+        assert store.toggle_read("a2") is True
+        store.scope = "pg:second"
+        assert store.starred_ids() == set()
+        assert store.flags_for(["a1", "a2"]) == {"a1": (False, False), "a2": (False, False)}
+        store.scope = FOLDER_SCOPE
+        assert store.read_ids() == {"a1"}
+        assert store.starred_ids() == set()
+    with StateStore.open(tmp_path) as store:
+        store.scope = "pg:first"
+        assert store.flags_for(["a1", "a2"]) == {"a1": (False, True), "a2": (True, True)}
+        store.set_starred(["a1"], False)
+        assert store.starred_ids() == {"a2"}
+
+
+def test_a_version_3_state_file_keeps_its_flags_for_the_folders(tmp_path: Path) -> None:
+    path = tmp_path / STATE_FILENAME
+    with StateStore.open(tmp_path) as store:
+        store.save_view("Chips", "ticker:NVDA")
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """
+        DROP TABLE flags;
+        CREATE TABLE flags(article_id TEXT PRIMARY KEY, read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0, changed REAL);
+        CREATE INDEX flags_read ON flags(article_id, read) WHERE read = 1;
+        CREATE INDEX flags_starred ON flags(article_id, starred) WHERE starred = 1;
+        INSERT INTO flags VALUES ('old-read', 1, 0, 1.0), ('old-star', 0, 1, 2.0);
+        UPDATE meta SET value = '3' WHERE key = 'schema_version';
+        """
+    )
+    conn.close()
+    with StateStore.open(tmp_path) as store:
+        assert store.notices == []
+        assert store.read_ids() == {"old-read"}
+        assert store.starred_ids() == {"old-star"}
+        assert store.views() == [SavedView(1, "Chips", "ticker:NVDA")]
+        store.scope = "pg:some-database"
+        assert store.read_ids() == set()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        "4",
+    )
+    conn.close()

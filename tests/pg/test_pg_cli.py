@@ -149,3 +149,47 @@ async def test_the_reader_keeps_its_rows_when_the_database_goes(
         )
         assert app.reader.header.shown == shown  # what was shown stays
         assert app.is_running
+
+
+def test_flags_are_kept_per_database(
+    tmp_path: Path, pg_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.pg.conftest import new_database
+
+    folder = write_index(tmp_path / "news")
+    with new_database(pg_server) as first, new_database(pg_server) as second:
+        for url in (first, second):
+            assert run(capsys, "index", str(folder), "--to", url)[0] == 0
+        code, out, _ = run(capsys, "list", first, "-q", "export licences", "--format", "jsonl")
+        article_id = json.loads(out)["id"]
+        code, out, _ = run(capsys, "mark", first, article_id, "--star")
+        assert (code, out) == (0, "marked 1 article starred\n")
+
+        def starred(where: str) -> list[str]:
+            code, out, _ = run(capsys, "list", where, "-q", "is:starred", "--format", "jsonl")
+            assert code == 0
+            return [json.loads(line)["id"] for line in out.splitlines()]
+
+        assert starred(first) == [article_id]
+        assert starred(second) == []  # the same ids in another database
+        assert starred(str(folder)) == []  # and in the folder itself
+
+
+def test_index_check_reads_a_database(
+    loaded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tickertape.core.pg.schema import connect
+
+    code, out, err = run(capsys, "index", "--check", loaded)
+    assert code == 0, err
+    assert f"{len(ARTICLES)} articles · {len(ARTICLES)} files in 1 folder" in out
+    assert "check: the database is consistent" in out
+    with connect(loaded) as conn:
+        conn.execute("DELETE FROM tickers WHERE ctid IN (SELECT ctid FROM tickers LIMIT 1)")
+    code, out, err = run(capsys, "index", "--check", loaded)
+    assert code == 1
+    assert "check: 1 articles whose ticker list disagrees" in out
+    assert "index PATH --to URL" in err
+    code, _, err = run(capsys, "index", loaded)
+    assert code == 1
+    assert "tickertape index --check URL" in err

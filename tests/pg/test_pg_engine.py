@@ -156,3 +156,53 @@ def test_a_dropped_connection_fails_fast_with_a_message(tmp_path: Path, pg_url: 
         assert all("database" in failure for failure in failures)
     finally:
         pg.close()
+
+
+def test_a_version_1_database_is_migrated_and_gets_an_identity(pg_url: str) -> None:
+    from tickertape.core.pg.schema import MIGRATIONS
+
+    with connect(pg_url) as conn:
+        conn.execute("CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL)")
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    with pytest.raises(DatabaseError, match="older"):
+        PostgresIndex.open(pg_url)
+    pg_load.load(pg_url, "-", stream=io.BytesIO(b""))
+    with PostgresIndex.open(pg_url) as first, PostgresIndex.open(pg_url) as again:
+        assert first.flag_scope.startswith("pg:")
+        assert len(first.flag_scope) > 20
+        assert again.flag_scope == first.flag_scope
+
+
+def test_new_articles_are_counted_from_an_index(tmp_path: Path, pg_url: str) -> None:
+    pg_load.load(pg_url, str(write_index(tmp_path / "news")))
+    with PostgresIndex.open(pg_url) as pg:
+        assert pg.count_added_since(0) == len(ARTICLES)
+        assert pg.count_added_since(time.time() + 60) == 0
+    with connect(pg_url) as conn:
+        conn.execute("SET enable_seqscan = off")
+        plan = conn.execute("EXPLAIN SELECT count(*) FROM articles WHERE added > 0").fetchall()
+    assert "articles_added" in " ".join(str(row[0]) for row in plan)
+
+
+def test_a_first_load_builds_the_full_text_index_once_at_its_end(
+    tmp_path: Path, pg_url: str
+) -> None:
+    folder = write_index(tmp_path / "news")
+    phases: list[str] = []
+    pg_load.load(pg_url, str(folder), progress=lambda step: phases.append(step.phase))
+    assert phases[-1] == "indexing text"
+    with connect(pg_url) as conn:
+        assert conn.execute("SELECT to_regclass('articles_tsv') IS NOT NULL").fetchone() == (True,)
+        conn.execute("DROP INDEX articles_tsv")  # as a first load cut short leaves it
+    from tickertape.core.pg.check import check
+
+    assert any("full-text index is missing" in fault for fault in check(pg_url).faults)
+    with PostgresIndex.open(pg_url) as pg:
+        found = ids(pg, "export rules")  # searching works without it
+
+    pg_load.load(pg_url, str(folder))  # nothing new to read: it builds the index
+    assert check(pg_url).faults == []
+    with PostgresIndex.open(pg_url) as pg:
+        assert ids(pg, "export rules") == found != []

@@ -120,9 +120,11 @@ def pair(
         cache = IndexCache.open(folder, cache_dir=home / "cache", state_path=state.path)
         cache.refresh()
         some = [row.id for row in cache.rows(list(cache.select(limit=40)))]
-        state.set_read(some[::2])
-        state.set_starred(some[::3])
         pg = PostgresIndex.open(url, state_path=state.path)
+        for scope in (state.scope, pg.flag_scope):  # a folder's flags, then the database's
+            state.scope = scope
+            state.set_read(some[::2])
+            state.set_starred(some[::3])
         try:
             yield Pair(cache, pg, _id_map(cache), _id_map(pg))
         finally:

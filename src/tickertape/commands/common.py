@@ -128,16 +128,34 @@ def open_path(path: str | None, *, full: bool = False) -> Index:
     """The index a command reads: a PostgreSQL database for a ``postgresql://`` URL
     (loaded by ``tickertape index PATH --to URL``), else the cache of the folder or
     file at ``path`` (:func:`open_index`)."""
-    from tickertape.core.paths import data_dir, index_root
+    from tickertape.core.paths import index_root
     from tickertape.core.pg.url import is_database_url
 
     if is_database_url(path):
         assert path is not None
         from tickertape.core.pg.engine import PostgresIndex
 
-        state = data_dir() / "state.sqlite"
-        return PostgresIndex.open(path, state_path=state if state.is_file() else None)
+        return PostgresIndex.open(path, state_path=state_file())
     return open_index(index_root(path), full=full)
+
+
+def state_file() -> Path | None:
+    """The user's state file for an index to read flags from, brought up to this
+    version's schema first (an older one keys flags differently); None when there is
+    none or it cannot be used (the answer is then given without flags)."""
+    from tickertape.core.paths import data_dir
+    from tickertape.core.state import STATE_FILENAME, StateError, StateStore
+
+    path = data_dir() / STATE_FILENAME
+    if not path.is_file():
+        return None
+    try:
+        with StateStore.open(path.parent) as store:
+            print_notices(store.notices)
+            return path if store.persistent else None
+    except StateError as error:
+        print_notices([f"read and starred flags are unavailable ({error})"])
+        return None
 
 
 def add_refresh_argument(parser: argparse.ArgumentParser) -> None:
@@ -160,10 +178,8 @@ def open_index(root: Path, *, full: bool = False) -> IndexCache:
     stderr says the answer may miss a file rewritten in place.
     """
     from tickertape.core.index import IndexCache
-    from tickertape.core.paths import data_dir
 
-    state = data_dir() / "state.sqlite"
-    cache = IndexCache.open(root, state_path=state if state.is_file() else None)
+    cache = IndexCache.open(root, state_path=state_file())
     print_notices(cache.notices)
     if full:
         refresh(cache)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from tickertape.commands.common import (
     CommandFailed,
     add_path_argument,
+    count_noun,
     print_notices,
     refresh,
 )
@@ -38,7 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="store_true",
         help="also check every page of the cache (SQLite's integrity check) and every "
         "file against the digest kept of it; a damaged cache is rebuilt, and files "
-        "edited without a new size or time are read again (reads everything: slow)",
+        "edited without a new size or time are read again (reads everything: slow). "
+        "With a postgresql:// URL as PATH: check the database's schema version and "
+        "that its tables agree (articles, files, tickers, full text); nothing is changed",
     )
     parser.add_argument(
         "--to",
@@ -50,9 +53,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     from tickertape.core.index import IndexCache
+    from tickertape.core.pg.url import is_database_url
 
     if args.to is not None:
         return _load(args)
+    if is_database_url(args.path):
+        if not args.check:
+            raise CommandFailed(
+                "a database is loaded with tickertape index PATH --to URL "
+                "(and checked with tickertape index --check URL)"
+            )
+        return _check_database(args.path)
     root = index_root(args.path)
     try:
         cache = IndexCache.open(root)
@@ -94,7 +105,9 @@ def _load(args: argparse.Namespace) -> int:
     if not is_database_url(args.to):
         raise CommandFailed("--to takes a database URL starting with postgresql://")
     if args.check:
-        raise CommandFailed("--check works on the local cache, not with --to")
+        raise CommandFailed(
+            "--check does not load: check a database with tickertape index --check URL"
+        )
     source = "-" if args.path == "-" else str(index_root(args.path))
     try:
         from tickertape.core.pg.load import load
@@ -117,6 +130,34 @@ def _load(args: argparse.Namespace) -> int:
         f"{stats.articles:,} articles loaded · files: {stats.added:,} added, "
         f"{stats.changed:,} changed, {stats.removed:,} removed · {stats.problems:,} "
         f"warning{'' if stats.problems == 1 else 's'} · {stats.seconds:.2f} s\n"
+    )
+    return 0
+
+
+def _check_database(url: str) -> int:
+    """``--check URL``: the schema version and the tables' agreement (see pg/check)."""
+    from tickertape.core.pg.check import check
+    from tickertape.core.pg.schema import SCHEMA_VERSION
+
+    sys.stderr.write("tickertape: checking the database's schema and tables\n")
+    report = check(url)
+    if report.version != SCHEMA_VERSION:
+        raise CommandFailed(sanitize_inline(report.faults[0]))
+    sys.stdout.write(
+        f"{report.articles:,} articles · {report.files:,} files in "
+        f"{count_noun(report.folders, 'folder')} · {report.ticker_rows:,} ticker mentions · "
+        f"schema version {report.version}\n"
+    )
+    if report.faults:
+        for fault in report.faults:
+            sys.stdout.write(f"check: {sanitize_inline(fault)}\n")
+        raise CommandFailed(
+            "the database's tables disagree (see above); loading the folders again with "
+            "tickertape index PATH --to URL brings them back in line"
+        )
+    sys.stdout.write(
+        f"check: the database is consistent ({report.seconds:.2f} s); its pages are the "
+        "server's to check (data checksums, amcheck), and the files stay with the loader\n"
     )
     return 0
 

@@ -11,9 +11,8 @@ from tickertape.commands.common import (
     CommandFailed,
     UsageError,
     count_noun,
-    open_index,
+    open_path,
 )
-from tickertape.core.paths import index_root
 from tickertape.core.sanitize import sanitize_inline
 
 _ID_SHAPE = re.compile(r"[0-9A-Fa-f]+")
@@ -27,8 +26,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Mark articles by id (or unique id prefix). PATH defaults to the sample "
         "index; with two words or more, the first is the PATH when it exists or is not "
         "shaped like an id (hex digits). Every ID is checked before anything is marked. "
-        "Flags are kept by article id in the user's data folder, so they survive a "
-        "rebuilt cache.",
+        "PATH may be a postgresql:// URL (an index loaded with index --to). Flags are "
+        "kept by article id in the user's data folder, so they survive a rebuilt cache; "
+        "a database's are kept apart from the folders' and from other databases'.",
         usage="tickertape mark [-h] [PATH] ID [ID ...] (--read | --unread | --star | --unstar)",
     )
     parser.add_argument("args", nargs="+", metavar="[PATH] ID", help=argparse.SUPPRESS)
@@ -59,11 +59,11 @@ def split_path(words: list[str]) -> tuple[str | None, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tickertape.core.state import StateError, StateStore
+    from tickertape.core.state import FOLDER_SCOPE, StateError, StateStore
 
     path, words = split_path(list(args.args))
-    root = index_root(path)
-    cache = open_index(root)
+    cache = open_path(path)
+    scope = str(getattr(cache, "flag_scope", FOLDER_SCOPE))
     try:
         ids: list[str] = []
         for wanted in words:
@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"tickertape: {sanitize_inline(notice)}\n")
             if not state.persistent:
                 raise CommandFailed("the flags cannot be saved; nothing was marked")
+            state.scope = scope
             if args.flag in ("read", "unread"):
                 state.set_read(ids, args.flag == "read")
             else:

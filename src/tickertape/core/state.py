@@ -1,8 +1,11 @@
 """The user's own data: read and starred flags, query history, saved views, settings.
 
 It lives in one SQLite file in the user's data directory, apart from the cache: the
-cache can be deleted and rebuilt at any time, this cannot. Flags are keyed by article
-id alone, so they survive a cache rebuild and the index moving to another path.
+cache can be deleted and rebuilt at any time, this cannot. Flags are keyed by a scope
+and the article id. Folder indexes share one scope (:data:`FOLDER_SCOPE`), so their
+flags survive a cache rebuild and the index moving to another path; each PostgreSQL
+database has a scope of its own (its ``database_id``), so two databases holding the
+same article ids do not share flags. :attr:`StateStore.scope` picks the one in use.
 
 Two tickertape processes may share the file: the database is in WAL mode, waits up to
 five seconds for a lock, and every write is one ``BEGIN IMMEDIATE`` transaction, so a
@@ -47,7 +50,9 @@ from tickertape.core.sqlite import (
 )
 
 STATE_FILENAME: Final = "state.sqlite"
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
+FOLDER_SCOPE: Final = ""
+"""The flags scope of every folder (SQLite cache) index."""
 HISTORY_CAP: Final = 200
 VIEW_SLOTS: Final = 9
 BUSY_TIMEOUT_S: Final = 5.0
@@ -55,26 +60,41 @@ BUSY_TIMEOUT_S: Final = 5.0
 _CHUNK: Final = 500
 
 _TABLES: Final = frozenset({"meta", "flags", "history", "views", "settings", "runs", "watchlist"})
-# Version 1 had no watchlist, version 2 no alert flag on views: such a file is brought
-# up to date, not moved aside.
+_FLAG_INDEXES: Final = (
+    "CREATE INDEX IF NOT EXISTS flags_read ON flags(scope, article_id, read) WHERE read = 1",
+    "CREATE INDEX IF NOT EXISTS flags_starred ON flags(scope, article_id, starred) "
+    "WHERE starred = 1",
+)
+_FLAGS_TABLE: Final = """CREATE TABLE IF NOT EXISTS flags(
+        scope TEXT NOT NULL DEFAULT '',
+        article_id TEXT NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        changed REAL,
+        PRIMARY KEY(scope, article_id)
+    )"""
+
+# Version 1 had no watchlist, version 2 no alert flag on views, version 3 flags keyed
+# by article id alone (they all go to the folder scope, where they were seen): such a
+# file is brought up to date, not moved aside.
 _MIGRATIONS: Final = {
     "1": ("CREATE TABLE IF NOT EXISTS watchlist(code TEXT PRIMARY KEY, added REAL NOT NULL)",),
     "2": ("ALTER TABLE views ADD COLUMN alert INTEGER NOT NULL DEFAULT 0",),
+    "3": (
+        "DROP INDEX IF EXISTS flags_read",
+        "DROP INDEX IF EXISTS flags_starred",
+        "ALTER TABLE flags RENAME TO flags_v3",
+        _FLAGS_TABLE,
+        "INSERT INTO flags(scope, article_id, read, starred, changed) "
+        "SELECT '', article_id, read, starred, changed FROM flags_v3",
+        "DROP TABLE flags_v3",
+        *_FLAG_INDEXES,
+    ),
 }
-
-_FLAG_INDEXES: Final = (
-    "CREATE INDEX IF NOT EXISTS flags_read ON flags(article_id, read) WHERE read = 1",
-    "CREATE INDEX IF NOT EXISTS flags_starred ON flags(article_id, starred) WHERE starred = 1",
-)
 
 _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS flags(
-        article_id TEXT PRIMARY KEY,
-        read INTEGER NOT NULL DEFAULT 0,
-        starred INTEGER NOT NULL DEFAULT 0,
-        changed REAL
-    )""",
+    _FLAGS_TABLE,
     # The partial indexes make the cache's flag_read / flag_starred views covering index
     # scans; holding the flag too, each is a second copy of one kind of flag, so a damaged
     # table (or the other index) does not lose it (see _salvage).
@@ -136,7 +156,8 @@ class _Unusable(Exception):
 
 
 def flag_views_sql(schema: str = "state") -> list[str]:
-    """Statements that expose the attached state's flags as ``flag_read``/``flag_starred``.
+    """Statements that expose the attached state's flags of the folder scope (every
+    SQLite cache's) as ``flag_read``/``flag_starred``.
 
     Run them on the cache connection after ``ATTACH DATABASE ? AS <schema>``. They are
     TEMP views, so nothing is written to the cache file and they follow the attached
@@ -148,7 +169,8 @@ def flag_views_sql(schema: str = "state") -> list[str]:
         raise ValueError(f"not a schema name: {schema!r}")
     # Safe to format: the schema was just checked to be a bare identifier.
     view = (
-        "CREATE TEMP VIEW IF NOT EXISTS flag_{0} AS SELECT article_id FROM {1}.flags WHERE {0} = 1"
+        "CREATE TEMP VIEW IF NOT EXISTS flag_{0} AS "
+        "SELECT article_id FROM {1}.flags WHERE scope = '' AND {0} = 1"
     )
     return [view.format(flag, schema) for flag in ("read", "starred")]
 
@@ -162,36 +184,45 @@ def empty_flag_tables_sql() -> list[str]:
 
 
 def _flags_in(count: int) -> str:
-    """The flags lookup for ``count`` ids; only ``?`` placeholders are formatted in."""
+    """The flags lookup in one scope (the first parameter) for ``count`` ids; only ``?``
+    placeholders are formatted in."""
     marks = ",".join("?" * count)
-    return f"SELECT article_id, read, starred FROM flags WHERE article_id IN ({marks})"
+    return (
+        "SELECT article_id, read, starred FROM flags "
+        f"WHERE scope = ? AND article_id IN ({marks})"
+    )
 
 
 @dataclass(slots=True, frozen=True)
 class _FlagSql:
     """The statements for one flag column, spelled out so no SQL is built at run time."""
 
-    select: str
-    upsert: str  # (article_id, value, changed)
-    clear: str  # (changed, article_id): never inserts a row
+    select: str  # (scope, article_id)
+    upsert: str  # (scope, article_id, value, changed)
+    clear: str  # (changed, scope, article_id): never inserts a row
 
 
 _FLAG_SQL: Final[dict[_Flag, _FlagSql]] = {
     "read": _FlagSql(
-        select="SELECT read FROM flags WHERE article_id = ?",
-        upsert="INSERT INTO flags(article_id, read, changed) VALUES (?, ?, ?) "
-        "ON CONFLICT(article_id) DO UPDATE SET read = excluded.read, changed = excluded.changed",
-        clear="UPDATE flags SET read = 0, changed = ? WHERE article_id = ? AND read = 1",
+        select="SELECT read FROM flags WHERE scope = ? AND article_id = ?",
+        upsert="INSERT INTO flags(scope, article_id, read, changed) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(scope, article_id) DO UPDATE SET read = excluded.read, "
+        "changed = excluded.changed",
+        clear="UPDATE flags SET read = 0, changed = ? "
+        "WHERE scope = ? AND article_id = ? AND read = 1",
     ),
     "starred": _FlagSql(
-        select="SELECT starred FROM flags WHERE article_id = ?",
-        upsert="INSERT INTO flags(article_id, starred, changed) VALUES (?, ?, ?) "
-        "ON CONFLICT(article_id) DO UPDATE SET starred = excluded.starred, "
+        select="SELECT starred FROM flags WHERE scope = ? AND article_id = ?",
+        upsert="INSERT INTO flags(scope, article_id, starred, changed) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(scope, article_id) DO UPDATE SET starred = excluded.starred, "
         "changed = excluded.changed",
-        clear="UPDATE flags SET starred = 0, changed = ? WHERE article_id = ? AND starred = 1",
+        clear="UPDATE flags SET starred = 0, changed = ? "
+        "WHERE scope = ? AND article_id = ? AND starred = 1",
     ),
 }
-_DROP_UNFLAGGED: Final = "DELETE FROM flags WHERE article_id = ? AND read = 0 AND starred = 0"
+_DROP_UNFLAGGED: Final = (
+    "DELETE FROM flags WHERE scope = ? AND article_id = ? AND read = 0 AND starred = 0"
+)
 
 
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterator[Sequence[str]]:
@@ -345,16 +376,16 @@ def _read_rows(conn: sqlite3.Connection, sql: str) -> tuple[list[tuple[object, .
 class _Salvage:
     """What could be read from a damaged state file, and what could not."""
 
-    flags: dict[str, list[object]]  # article_id -> [read, starred, changed]
+    flags: dict[tuple[str, str], list[object]]  # (scope, article_id) -> [read, starred, changed]
     tables: dict[str, list[tuple[object, ...]]]
     lost: list[str]
 
     def write(self, conn: sqlite3.Connection) -> None:
         with write_transaction(conn):
             conn.executemany(
-                "INSERT OR REPLACE INTO flags(article_id, read, starred, changed) "
-                "VALUES (?, ?, ?, ?)",
-                [(article_id, *values) for article_id, values in self.flags.items()],
+                "INSERT OR REPLACE INTO flags(scope, article_id, read, starred, changed) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(*key, *values) for key, values in self.flags.items()],
             )
             for table, columns, _ in _SALVAGE_TABLES:
                 rows = self.tables.get(table, [])
@@ -397,19 +428,24 @@ def _salvage(path: Path) -> _Salvage | None:
         names, _ = _read_rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table'")
         if ("flags",) not in names:
             return None
-        flags: dict[str, list[object]] = {}
-        rows, table_ok = _read_rows(conn, "SELECT article_id, read, starred, changed FROM flags")
-        for article_id, read, starred, changed in rows:
-            flags[str(article_id)] = [int(bool(read)), int(bool(starred)), changed]
+        names, _ = _read_rows(conn, "SELECT name FROM pragma_table_info('flags')")
+        scope = "scope" if ("scope",) in names else "''"  # files before version 4
+        flags: dict[tuple[str, str], list[object]] = {}
+        rows, table_ok = _read_rows(
+            conn, f"SELECT {scope}, article_id, read, starred, changed FROM flags"
+        )
+        for where, article_id, read, starred, changed in rows:
+            flags[(str(where), str(article_id))] = [int(bool(read)), int(bool(starred)), changed]
         lost: list[str] = []
         for position, flag in enumerate(("read", "starred")):
             if table_ok:
                 continue
             ids, index_ok = _read_rows(
-                conn, f"SELECT article_id FROM flags INDEXED BY flags_{flag} WHERE {flag} = 1"
+                conn,
+                f"SELECT {scope}, article_id FROM flags INDEXED BY flags_{flag} WHERE {flag} = 1",
             )
-            for (article_id,) in ids:
-                flags.setdefault(str(article_id), [0, 0, None])[position] = 1
+            for where, article_id in ids:
+                flags.setdefault((str(where), str(article_id)), [0, 0, None])[position] = 1
             if not index_ok:
                 lost.append(f"{flag} flags could not be read in full")
         tables: dict[str, list[tuple[object, ...]]] = {}
@@ -451,6 +487,9 @@ class StateStore:
         # False when the data directory could not be used and this session's state
         # lives in a temp file that is removed on close.
         self.persistent = persistent
+        self.scope: str = FOLDER_SCOPE
+        """Whose flags the flag methods read and write: :data:`FOLDER_SCOPE`, or a
+        PostgreSQL database's ``flag_scope``. Set it before the first flag call."""
 
     @classmethod
     def open(cls, directory: Path | None = None) -> StateStore:
@@ -598,11 +637,12 @@ class StateStore:
         if not unique:
             return
         with self._write() as conn:
+            scope = self.scope
             if value:
-                conn.executemany(sql.upsert, [(article_id, 1, now) for article_id in unique])
+                conn.executemany(sql.upsert, [(scope, i, 1, now) for i in unique])
             else:
-                conn.executemany(sql.clear, [(now, article_id) for article_id in unique])
-                conn.executemany(_DROP_UNFLAGGED, [(article_id,) for article_id in unique])
+                conn.executemany(sql.clear, [(now, scope, i) for i in unique])
+                conn.executemany(_DROP_UNFLAGGED, [(scope, i) for i in unique])
 
     def toggle_read(self, article_id: str) -> bool:
         """Flip the read flag; returns the new value."""
@@ -617,11 +657,12 @@ class StateStore:
         same article flip it twice rather than both setting the same value."""
         sql = _FLAG_SQL[flag]
         with self._write() as conn:
-            row = conn.execute(sql.select, (article_id,)).fetchone()
+            scope = self.scope
+            row = conn.execute(sql.select, (scope, article_id)).fetchone()
             new = not (row is not None and row[0])
-            conn.execute(sql.upsert, (article_id, int(new), time.time()))
+            conn.execute(sql.upsert, (scope, article_id, int(new), time.time()))
             if not new:
-                conn.execute(_DROP_UNFLAGGED, (article_id,))
+                conn.execute(_DROP_UNFLAGGED, (scope, article_id))
         return new
 
     def is_read(self, article_id: str) -> bool:
@@ -633,14 +674,20 @@ class StateStore:
         return self.flags_for([article_id])[article_id][1]
 
     def read_ids(self) -> set[str]:
-        """Every read article id, for any index."""
+        """Every read article id of the scope in use."""
         with self._read() as conn:
-            return {r[0] for r in conn.execute("SELECT article_id FROM flags WHERE read = 1")}
+            rows = conn.execute(
+                "SELECT article_id FROM flags WHERE scope = ? AND read = 1", (self.scope,)
+            )
+            return {r[0] for r in rows}
 
     def starred_ids(self) -> set[str]:
-        """Every starred article id, for any index."""
+        """Every starred article id of the scope in use."""
         with self._read() as conn:
-            return {r[0] for r in conn.execute("SELECT article_id FROM flags WHERE starred = 1")}
+            rows = conn.execute(
+                "SELECT article_id FROM flags WHERE scope = ? AND starred = 1", (self.scope,)
+            )
+            return {r[0] for r in rows}
 
     def flags_for(self, ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
         """``(read, starred)`` for each given id; ids never flagged map to ``(False, False)``.
@@ -654,7 +701,7 @@ class StateStore:
             return result
         with self._flags_reader() as conn, read_transaction(conn):
             for chunk in _chunks(unique):
-                rows = conn.execute(_flags_in(len(chunk)), tuple(chunk))
+                rows = conn.execute(_flags_in(len(chunk)), (self.scope, *chunk))
                 for article_id, read, starred in rows:
                     result[article_id] = (bool(read), bool(starred))
         return result

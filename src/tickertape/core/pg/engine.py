@@ -131,8 +131,14 @@ class _Derived:
 class PostgresIndex:
     """A shared index in PostgreSQL; open with :meth:`open`, close with :meth:`close`."""
 
-    def __init__(self, url: str, pool: ConnectionPool[Any], state_path: Path | None) -> None:
+    def __init__(
+        self, url: str, pool: ConnectionPool[Any], state_path: Path | None, database_id: str
+    ) -> None:
         self.url = url
+        self.flag_scope = f"pg:{database_id}"
+        """The reader's flags of this database in its state store (``StateStore.scope``):
+        keyed by the database's identity, so another database's same ids do not share
+        them, and a replica or another URL of this one does."""
         self.root = Path(redact(url))
         self.notices: list[str] = []
         self._pool = pool
@@ -165,13 +171,14 @@ class PostgresIndex:
                 conn = schema.connect(url)
                 try:
                     schema.check_readable(conn, url)
+                    database_id = schema.database_id(conn)
                 finally:
                     conn.close()
                 pool.open(wait=False)
         except BaseException:
             pool.close()
             raise
-        return cls(url, pool, state_path)
+        return cls(url, pool, state_path, database_id)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -286,10 +293,11 @@ class PostgresIndex:
         try:
             conn = sqlite3.connect(f"file:{self._state_path}?mode=ro", uri=True, timeout=5)
             try:
-                return [
-                    str(r[0])
-                    for r in conn.execute(f"SELECT article_id FROM flags WHERE {column} = 1")
-                ]
+                rows = conn.execute(
+                    f"SELECT article_id FROM flags WHERE scope = ? AND {column} = 1",
+                    (self.flag_scope,),
+                )
+                return [str(r[0]) for r in rows]
             finally:
                 conn.close()
         except sqlite3.Error:

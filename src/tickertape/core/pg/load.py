@@ -7,6 +7,11 @@ refresh uses; this module only writes. A folder loads incrementally by file iden
 are read, rows of changed and removed ones deleted. Each batch is one transaction
 (``COPY`` for the rows) that bumps ``meta.generation``. Two loaders of the same folder
 take turns on an advisory lock; loaders of different folders run side by side.
+
+A first load (no articles yet) drops the full-text GIN index and builds it in one pass
+at the end: inserting row by row into it cost the server more than the rest of the
+load (see docs/postgresql-scaling.md). Any load ends by building it if it is missing,
+so a first load that was cut short leaves it to the next.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from tickertape.core.index.build import (
 from tickertape.core.pg import schema
 from tickertape.core.scan import FileEntry, scan_index
 
+TEXT_INDEX: Final = "CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING gin(tsv)"
+INDEX_MEMORY: Final = "256MB"  # maintenance_work_mem while the GIN index is built
 BATCH_ARTICLES: Final = 2000
 TASK_FILES: Final = 250
 STDIN_ROOT: Final = "-"
@@ -152,6 +159,32 @@ class Loader:
                     self.stats.removed,
                 )
             )
+
+    # -- the full-text index ---------------------------------------------------
+
+    def defer_text_index(self) -> bool:
+        """Drop the full-text index when the database holds no article yet (it is built
+        at the end, :meth:`build_text_index`); whether it was dropped."""
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.SCHEMA_LOCK,))
+            row = self.conn.execute("SELECT EXISTS(SELECT 1 FROM articles)").fetchone()
+            if row is None or row[0]:
+                return False
+            self.conn.execute("DROP INDEX IF EXISTS articles_tsv")
+        return True
+
+    def build_text_index(self) -> None:
+        """Build the full-text index if it is missing (after a first load, or one cut
+        short), in one pass; readers go on meanwhile (searching without it, slowly)."""
+        row = self.conn.execute("SELECT to_regclass('articles_tsv') IS NULL").fetchone()
+        if row is None or not row[0]:
+            return
+        self._report("indexing text")
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.SCHEMA_LOCK,))
+            self.conn.execute("SET LOCAL statement_timeout = 0")
+            self.conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
+            self.conn.execute(TEXT_INDEX)
 
     # -- a folder ---------------------------------------------------------------
 
@@ -399,8 +432,14 @@ def load(
             root_path = STDIN_ROOT if source == STDIN_ROOT else str(Path(source).resolve())
             loader = Loader(conn, root_path, progress)
             loader.lock(notice)
+            loader.defer_text_index()
             if source == STDIN_ROOT:
-                return loader.load_stream(stream if stream is not None else sys.stdin.buffer)
-            return loader.load_folder(Path(source))
+                stats = loader.load_stream(stream if stream is not None else sys.stdin.buffer)
+            else:
+                stats = loader.load_folder(Path(source))
+            started = time.perf_counter()
+            loader.build_text_index()
+            stats.seconds += time.perf_counter() - started
+            return stats
     finally:
         conn.close()

@@ -64,6 +64,21 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "CREATE INDEX problems_file ON problems(root_id, rel)",
         "INSERT INTO meta(key, value) VALUES ('generation', '0')",
     ),
+    (
+        # Who this database is, for the flags readers keep of it in their own state
+        # (a URL is not an identity: a replica or another host name reaches the same).
+        "INSERT INTO meta(key, value) VALUES ('database_id', gen_random_uuid()::text)",
+        # The live and new counts ask for what was added since a time.
+        "CREATE INDEX articles_added ON articles(added)",
+        # The full text and the body are compressed as they are written; lz4 costs the
+        # server a fifth less than the default pglz per loaded article (measured in
+        # docs/postgresql-scaling.md). A server built without lz4 keeps pglz.
+        """DO $$ BEGIN
+            EXECUTE 'ALTER TABLE articles ALTER COLUMN tsv SET COMPRESSION lz4, '
+                'ALTER COLUMN body SET COMPRESSION lz4';
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END $$""",
+    ),
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -153,6 +168,12 @@ def check_readable(conn: psycopg.Connection[tuple[object, ...]], url: str) -> No
             f"tickertape reads {SCHEMA_VERSION}); "
             + ("upgrade tickertape" if found > SCHEMA_VERSION else "run tickertape index --to")
         )
+
+
+def database_id(conn: psycopg.Connection[tuple[object, ...]]) -> str:
+    """The database's identity, made when its schema was created (version 2)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()
+    return "" if row is None else str(row[0])
 
 
 def generation(conn: psycopg.Connection[tuple[object, ...]]) -> int:
