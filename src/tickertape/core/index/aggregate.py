@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from tickertape.core.index.schema import TICKER_DAYS_KEY, meta_int
 from tickertape.core.index.select import Derived
 from tickertape.core.sentiment import DIRECTION_NAMES, family_keys, label_direction
 
@@ -84,6 +85,15 @@ def ticker_stats(conn: sqlite3.Connection, derived: Derived) -> dict[str, tuple[
     An article counts with the score its record gives the ticker, else its own score,
     else +1/0/-1 from its direction; articles with none are left out.
     """
+    if derived.ticker_stats is None and meta_int(conn, TICKER_DAYS_KEY) == 1:
+        # Sums of the per-day rows (core/index/ticker_days.py), when they are complete.
+        derived.ticker_stats = {
+            code: (int(n), float(total) / scored if scored else None)
+            for code, n, total, scored in conn.execute(
+                "SELECT code, sum(articles), total(score_sum), sum(scored) FROM ticker_days "
+                "WHERE bare = 0 GROUP BY code"
+            )
+        }
     if derived.ticker_stats is None:
         derived.ticker_stats = {
             code: (int(n), None if score is None else float(score))

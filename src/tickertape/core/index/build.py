@@ -37,6 +37,7 @@ from typing import Final, TypeVar
 from tickertape.core import stories
 from tickertape.core.article import Article, Problem
 from tickertape.core.folding import fold_text
+from tickertape.core.index import ticker_days
 from tickertape.core.index.schema import (
     STAGE_BASE,
     connect,
@@ -347,6 +348,8 @@ class Refresher:
         self._details: list[tuple[object, ...]] = []
         self._tickers: list[tuple[int, str, str, float | None, str]] = []
         self._pending_ids: set[str] = set()
+        self._dirty_days: set[str] = set()
+        """Days whose articles changed in this transaction (ticker_days counts them again)."""
         self._pool: _Runner | None = None
         self.file_path = path_maker(root)
         # The builder's own connection: WAL with synchronous=NORMAL never corrupts (an
@@ -369,7 +372,10 @@ class Refresher:
         self.conn.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
-        """Commit with a new generation, so readers drop what they derived from the old."""
+        """Commit with a new generation, so readers drop what they derived from the old;
+        the per-day ticker counts of the days that changed are counted again first."""
+        ticker_days.recount(self.conn, self._dirty_days)
+        self._dirty_days.clear()
         self.conn.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
         )
@@ -537,6 +543,7 @@ class Refresher:
         ).fetchall()
         if rows:
             rowids = [(rowid,) for rowid, _ in rows]
+            self._dirty_days |= ticker_days.days_of(conn, [rowid for rowid, _ in rows])
             stories.forget(conn, [rowid for rowid, _ in rows])
             conn.executemany("DELETE FROM tickers WHERE rowid = ?", rowids)
             conn.executemany("DELETE FROM articles WHERE rowid = ?", rowids)
@@ -644,6 +651,7 @@ class Refresher:
             self.begin()
             if self._fresh:
                 drop_indexes(conn)
+                ticker_days.mark_stale(conn)
             for results in runner.map(read_files, tasks):
                 for rel, identity, records, problems in results:
                     self._store_file(rel, identity, records, problems)
@@ -660,6 +668,8 @@ class Refresher:
             if staging:
                 self._renumber()
             create_indexes(conn)
+            if not ticker_days.ready(conn):
+                ticker_days.rebuild(conn)
             set_meta(conn, "built", 1)
             self.commit()
             self.progress("reading", done, total)
@@ -738,6 +748,8 @@ class Refresher:
                 "INSERT INTO tickers(rowid, code, base, score, how) VALUES (?, ?, ?, ?, ?)",
                 self._tickers,
             )
+            if not self._fresh:
+                self._dirty_days |= ticker_days.days_of(conn, {row[0] for row in self._tickers})
             self._tickers.clear()
 
     def _claim_id(self, record: ArticleRecord) -> tuple[ArticleRecord, str | None]:

@@ -520,8 +520,11 @@ class IndexCache:
         from tickertape.core.query import compile_query, parse
 
         unread = compile_query(parse("is:unread"))
+        read = compile_query(parse("is:read"))
         with self._snapshot():
-            return ticker_stats.watch_figures(self._conn, codes, unread, first, last, new_after)
+            return ticker_stats.watch_figures(
+                self._conn, codes, unread, first, last, new_after, read
+            )
 
     def date_range(
         self, query: CompiledQuery | None = None

@@ -29,7 +29,10 @@ from tickertape.core import sqlite, stories
 # 6: the tickers table says how each ticker was found (link, symbol, name, given).
 # 7: details.lead, the first body line of an article with no title and no summary.
 # 8: story clusters (core/stories.py): signatures, band keys and members.
-SCHEMA_VERSION: Final = 8
+# 9: ticker_days, per-ticker per-day counts for the desk (core/index/ticker_days.py).
+SCHEMA_VERSION: Final = 9
+TICKER_DAYS_KEY: Final = "ticker_days"
+"""meta key: 1 when ``ticker_days`` counts every article, 0 during a first build."""
 BUSY_TIMEOUT_MS: Final = 10_000
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # Rowids at and above this are provisional: a first build inserts there, then renumbers
@@ -102,10 +105,20 @@ _SCHEMA: Final = (
     )""",
     "CREATE TABLE orders(key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL)",
     *stories.SCHEMA,
+    # Per-ticker, per-day counts (core/index/ticker_days.py): bare 0 rows are keyed by
+    # the listing, bare 1 rows by the bare symbol; the day is ISO, '' for none.
+    """CREATE TABLE ticker_days(
+        bare INTEGER NOT NULL, code TEXT NOT NULL, day TEXT NOT NULL,
+        articles INTEGER NOT NULL, positive INTEGER NOT NULL, negative INTEGER NOT NULL,
+        neutral INTEGER NOT NULL, score_sum REAL NOT NULL, scored INTEGER NOT NULL,
+        first INTEGER, last INTEGER,
+        PRIMARY KEY (bare, code, day)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX ticker_days_day ON ticker_days(day)",
 )
 _TABLES: Final = frozenset(
     {"meta", "files", "articles", "details", "tickers", "fts", "problems", "orders"}
-) | stories.TABLES
+) | stories.TABLES | {"ticker_days"}
 
 # Natural order of each sort key as SQL terms (expression, descending?), ties by date
 # (newest first) then id. NULLs sort lowest in SQLite, so "DESC" puts them last.
@@ -231,6 +244,7 @@ def prepare(conn: sqlite3.Connection, root_text: str) -> None:
                         ("fts_upto", "0"),
                         ("fts_stale", "0"),
                         ("built", "0"),
+                        (TICKER_DAYS_KEY, "1"),
                     ],
                 )
     tables = _user_tables(conn)

@@ -1,9 +1,11 @@
 """Per-ticker aggregates for the ticker desk and ``tickertape tickers``/``trend``.
 
-Each is one ``GROUP BY`` over the ``tickers`` table joined to ``articles``, so it stays
-fast at a million articles. A ticker's mean sentiment counts each article as
-:func:`~tickertape.core.index.aggregate.ticker_means` does: the record's own score for
-the ticker, else the article's score, else +1/0/-1 from its direction.
+Without a query (or with only a start date) the figures are sums over the per-day
+rows of ``ticker_days`` (:mod:`~tickertape.core.index.ticker_days`); with one, each is
+one ``GROUP BY`` over the ``tickers`` table joined to ``articles``. A ticker's mean
+sentiment counts each article as :func:`~tickertape.core.index.aggregate.ticker_means`
+does: the record's own score for the ticker, else the article's score, else +1/0/-1
+from its direction.
 
 A code with an exchange suffix (``NVDA.O``) matches that listing; a bare symbol
 (``NVDA``) matches every listing of it, as ``ticker:`` does in a query.
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
+from tickertape.core.index import ticker_days
 from tickertape.core.index.aggregate import _SCORE_SQL
 from tickertape.core.index.schema import from_ms, published_ms
 
@@ -27,10 +30,19 @@ PERIODS: Final = ("day", "week", "month")
 
 # The first day of an article's period, as an ISO date (UTC); weeks start on Monday.
 _BUCKET_SQL: Final = {
-    "day": "date(a.published / 1000, 'unixepoch')",
-    "week": "date(a.published / 1000, 'unixepoch', 'weekday 0', '-6 days')",
-    "month": "date(a.published / 1000, 'unixepoch', 'start of month')",
+    "day": "date(a.published / 1000.0, 'unixepoch')",
+    "week": "date(a.published / 1000.0, 'unixepoch', 'weekday 0', '-6 days')",
+    "month": "date(a.published / 1000.0, 'unixepoch', 'start of month')",
 }
+# The same for a ``ticker_days`` row's day.
+_DAY_BUCKET_SQL: Final = {
+    "day": "day",
+    "week": "date(day, 'weekday 0', '-6 days')",
+    "month": "date(day, 'start of month')",
+}
+_DAY_COUNTS_SQL: Final = (
+    "sum(articles), sum(positive), sum(negative), sum(neutral), total(score_sum), sum(scored)"
+)
 _COUNTS_SQL: Final = (
     "count(*), sum(a.sentiment = 'positive'), sum(a.sentiment = 'negative'), "
     f"sum(a.sentiment = 'neutral'), avg({_SCORE_SQL})"
@@ -85,6 +97,24 @@ def ticker_column(code: str) -> str:
     return "t.code" if "." in code else "t.base"
 
 
+def _bare(code: str) -> int:
+    """The ``ticker_days.bare`` of a code: 0 for a listing, 1 for every listing of it."""
+    return 0 if "." in code else 1
+
+
+def _mean(score_sum: float | None, scored: int | None) -> float | None:
+    return float(score_sum or 0.0) / scored if scored else None
+
+
+def _day_since(since: datetime | None) -> tuple[bool, str | None]:
+    """Whether the ``ticker_days`` rows can answer for ``since`` (a midnight, UTC, or
+    none), and the first day it lets in (None for no bound)."""
+    if since is None:
+        return True, None
+    since = since.astimezone(UTC)
+    return since.time() == datetime.min.time(), since.date().isoformat()
+
+
 def _where(query: CompiledQuery | None, since: datetime | None) -> tuple[str, tuple[object, ...]]:
     where, params = ("1", ()) if query is None else (f"({query.where})", query.params)
     if since is not None:
@@ -97,6 +127,9 @@ def summaries(
     conn: sqlite3.Connection, query: CompiledQuery | None, since: datetime | None = None
 ) -> list[TickerSummary]:
     """Every ticker of the selected articles, most mentioned first (then by code)."""
+    whole_days, day = _day_since(since)
+    if query is None and whole_days and ticker_days.ready(conn):
+        return _day_summaries(conn, day)
     where, params = _where(query, since)
     sql = (
         f"SELECT t.code, {_COUNTS_SQL}, min(a.published), max(a.published) FROM {_JOIN} "
@@ -115,6 +148,23 @@ def summaries(
         )
         for code, n, pos, neg, neu, mean, first, last in conn.execute(sql, params)
     ]
+
+
+def _day_summaries(conn: sqlite3.Connection, since: str | None) -> list[TickerSummary]:
+    where, params = ("", ()) if since is None else (" AND day >= ?", (since,))
+    sql = (
+        f"SELECT code, {_DAY_COUNTS_SQL}, min(first), max(last) FROM ticker_days "
+        f"WHERE bare = 0{where} GROUP BY code"
+    )
+    found = [
+        TickerSummary(
+            str(code), int(n), int(pos), int(neg), int(neu), _mean(score_sum, scored),
+            from_ms(first), from_ms(last),
+        )
+        for code, n, pos, neg, neu, score_sum, scored, first, last in conn.execute(sql, params)
+    ]  # fmt: skip
+    found.sort(key=lambda row: (-row.articles, row.code))
+    return found
 
 
 def date_range(
@@ -161,6 +211,8 @@ def trend(
 ) -> list[Period]:  # fmt: skip
     """One :class:`Period` per ``by`` from ``first`` to ``last``, zeros where the
     ticker has no article."""
+    if query is None and ticker_days.ready(conn):
+        return _day_trend(conn, code, by, first, last)
     start = datetime.combine(period_start(first, by), datetime.min.time(), UTC)
     end = datetime.combine(next_period(period_start(last, by), by), datetime.min.time(), UTC)
     where, params = _where(query, start)
@@ -179,6 +231,26 @@ def trend(
         n, pos, neg, neu, mean, scored = found.get(day.isoformat(), (0, 0, 0, 0, None, 0))
         periods.append(Period(day, n, pos, neg, neu, None if mean is None else float(mean), scored))
     return periods
+
+
+def _day_trend(
+    conn: sqlite3.Connection, code: str, by: str, first: date, last: date
+) -> list[Period]:
+    start, end = period_start(first, by), next_period(period_start(last, by), by)
+    sql = (
+        f"SELECT {_DAY_BUCKET_SQL[by]}, {_DAY_COUNTS_SQL} FROM ticker_days "
+        "WHERE bare = ? AND code = ? AND day >= ? AND day < ? GROUP BY 1"
+    )
+    found = {
+        str(key): (int(n), int(pos), int(neg), int(neu), _mean(score_sum, scored), int(scored))
+        for key, n, pos, neg, neu, score_sum, scored in conn.execute(
+            sql, (_bare(code), code, start.isoformat(), end.isoformat())
+        )
+    }
+    return [
+        Period(day, *found.get(day.isoformat(), (0, 0, 0, 0, None, 0)))
+        for day in period_starts(first, last, by)
+    ]
 
 
 def co_mentions(
@@ -212,6 +284,15 @@ def by_direction(
     conn: sqlite3.Connection, code: str, query: CompiledQuery | None
 ) -> dict[str, int]:
     """Articles about the ticker by direction (``""`` for none)."""
+    if query is None and ticker_days.ready(conn):
+        row = conn.execute(
+            "SELECT sum(articles), sum(positive), sum(negative), sum(neutral) FROM ticker_days "
+            "WHERE bare = ? AND code = ?",
+            (_bare(code), code),
+        ).fetchone()
+        n, pos, neg, neu = (int(v or 0) for v in row)
+        counts = {"positive": pos, "negative": neg, "neutral": neu, "": n - pos - neg - neu}
+        return {direction: count for direction, count in counts.items() if count}
     where, params = _where(query, None)
     sql = f"SELECT a.sentiment, count(*) FROM {_one_ticker(code)} WHERE {where} GROUP BY 1"
     return {str(s): int(n) for s, n in conn.execute(sql, (code, *params))}
@@ -247,15 +328,21 @@ class WatchFigures:
 
 def watch_figures(
     conn: sqlite3.Connection, codes: Sequence[str], unread: CompiledQuery,
-    first: date, last: date, new_after: float | None,
+    first: date, last: date, new_after: float | None, read: CompiledQuery | None = None,
 ) -> dict[str, WatchFigures]:  # fmt: skip
     """The figures of every code in one grouped query (the watchlist used to run three
     a ticker: a trend, an unread count and a mention list).
+
+    With ``read`` (the negation of ``unread``) and complete ``ticker_days`` rows, the
+    days and totals are sums over those rows and only the read (and new) articles are
+    joined: the work follows what the user read, not how much news the tickers have.
 
     Rows are grouped by ticker and by day inside ``first``..``last`` (one group for
     the days outside), so unread and new counts cover all time and the days only the
     window. A code missing from the index gets zeros.
     """
+    if read is not None and ticker_days.ready(conn):
+        return _day_watch_figures(conn, codes, read, first, last, new_after)
     listings = list(dict.fromkeys(c for c in codes if "." in c))
     bases = list(dict.fromkeys(c for c in codes if "." not in c))
     parts: list[str] = []
@@ -302,4 +389,59 @@ def watch_figures(
         periods = [Period(day, *by_day.get(day.isoformat(), (0, 0, 0, 0, None, 0))) for day in days]
         unread_n, new_n = totals.get(code, (0, 0))
         figures[code] = WatchFigures(unread_n, new_n, periods)
+    return figures
+
+
+def _day_watch_figures(
+    conn: sqlite3.Connection, codes: Sequence[str], read: CompiledQuery,
+    first: date, last: date, new_after: float | None,
+) -> dict[str, WatchFigures]:  # fmt: skip
+    keys = list(dict.fromkeys((_bare(code), code) for code in codes))
+    totals: dict[tuple[int, str], int] = {}
+    found: dict[tuple[int, str], dict[str, tuple[int, int, int, int, float | None, int]]] = {}
+    read_n: dict[tuple[int, str], int] = {}
+    new_n: dict[tuple[int, str], int] = {}
+    for bare, code in keys:
+        rows = conn.execute(
+            f"SELECT day, {_DAY_COUNTS_SQL} FROM ticker_days WHERE bare = ? AND code = ? "
+            "GROUP BY day",
+            (bare, code),
+        ).fetchall()
+        totals[bare, code] = sum(int(row[1]) for row in rows)
+        start, end = first.isoformat(), last.isoformat()
+        found[bare, code] = {
+            str(day): (int(n), int(pos), int(neg), int(neu), _mean(total, scored), int(scored))
+            for day, n, pos, neg, neu, total, scored in rows
+            if start <= day <= end
+        }
+    for column, bare in (("code", 0), ("base", 1)):
+        group = [code for b, code in keys if b == bare]
+        if not group:
+            continue
+        marks = ",".join("?" * len(group))
+        # One row per article and key (a bare symbol may match two listings of one).
+        sql = (
+            f"SELECT t.{column}, count(DISTINCT a.rowid) FROM articles AS a CROSS JOIN tickers "
+            f"AS t ON t.rowid = a.rowid WHERE ({read.where}) AND t.{column} IN ({marks}) "
+            "GROUP BY 1"
+        )
+        for code, n in conn.execute(sql, (*read.params, *group)):
+            read_n[bare, str(code)] = int(n)
+        if new_after is not None:
+            sql = (
+                f"SELECT t.{column}, count(DISTINCT d.rowid) FROM details AS d CROSS JOIN "
+                f"tickers AS t ON t.rowid = d.rowid WHERE d.added > ? AND t.{column} IN ({marks}) "
+                "GROUP BY 1"
+            )
+            for code, n in conn.execute(sql, (new_after, *group)):
+                new_n[bare, str(code)] = int(n)
+    days = period_starts(first, last, "day")
+    figures: dict[str, WatchFigures] = {}
+    for code in codes:
+        key = (_bare(code), code)
+        by_day = found.get(key, {})
+        periods = [Period(day, *by_day.get(day.isoformat(), (0, 0, 0, 0, None, 0))) for day in days]
+        figures[code] = WatchFigures(
+            totals.get(key, 0) - read_n.get(key, 0), new_n.get(key, 0), periods
+        )
     return figures
