@@ -29,7 +29,8 @@ from tickertape.core import sqlite, stories
 # 6: the tickers table says how each ticker was found (link, symbol, name, given).
 # 7: details.lead, the first body line of an article with no title and no summary.
 # 8: story clusters (core/stories.py): signatures, band keys and members.
-# 9: ticker_days, per-ticker per-day counts for the desk (core/index/ticker_days.py).
+# 9: ticker_days, per-ticker per-day counts for the desk (core/index/ticker_days.py),
+#    and an index of details.added.
 SCHEMA_VERSION: Final = 9
 TICKER_DAYS_KEY: Final = "ticker_days"
 """meta key: 1 when ``ticker_days`` counts every article, 0 during a first build."""
@@ -54,6 +55,9 @@ SECONDARY_INDEXES: Final = (
     ("tickers_base", "tickers(base, rowid)"),
     ("tickers_rowid", "tickers(rowid)"),
     ("problems_rel", "problems(rel)"),
+    # What entered the cache since the last run (the watchlist's and the list's "new"):
+    # a range of this index instead of a scan of the wide details table.
+    ("details_added", "details(added)"),
 )
 
 
