@@ -8,7 +8,7 @@ import json
 import random
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,34 @@ def _group_by(conn: sqlite3.Connection) -> dict[tuple[int, str, str], tuple[obje
     }
 
 
+def _totals(conn: sqlite3.Connection) -> dict[tuple[int, str], tuple[object, ...]]:
+    return {
+        (bare, code): (n, pos, neg, neu, pytest.approx(total), scored, first, last)
+        for bare, code, n, pos, neg, neu, total, scored, first, last in conn.execute(
+            "SELECT * FROM ticker_totals"
+        )
+    }
+
+
+def _sums(
+    days: dict[tuple[int, str, str], tuple[object, ...]],
+) -> dict[tuple[int, str], tuple[object, ...]]:
+    """Every key's days added up (first and last: the earliest and latest dates)."""
+    sums: dict[tuple[int, str], list[object]] = {}
+    for (bare, code, _), row in days.items():
+        n, pos, neg, neu, total, scored, first, last = row
+        had = sums.setdefault((bare, code), [0, 0, 0, 0, 0.0, 0, None, None])
+        for i, value in enumerate((n, pos, neg, neu, total, scored)):
+            had[i] += value  # type: ignore[operator]
+        present = [v for v in (had[6], first) if v is not None]
+        had[6] = min(present) if present else None  # type: ignore[type-var]
+        present = [v for v in (had[7], last) if v is not None]
+        had[7] = max(present) if present else None  # type: ignore[type-var]
+    return {
+        key: (*row[:4], pytest.approx(row[4]), *row[5:]) for key, row in sums.items()
+    }
+
+
 def _same_answers_as_the_joins(cache: IndexCache) -> None:
     """What the desk reads from the rows equals what the joins answer (a query that
     selects every article takes the joins)."""
@@ -111,6 +139,10 @@ def _same_answers_as_the_joins(cache: IndexCache) -> None:
         for r in from_joins
     ]  # fmt: skip
     assert [r.mean for r in from_rows] == pytest.approx([r.mean for r in from_joins])
+    since = datetime(2024, 5, 2, tzinfo=UTC)
+    assert [(r.code, r.articles, r.first) for r in cache.ticker_summaries(None, since)] == [
+        (r.code, r.articles, r.first) for r in cache.ticker_summaries(everything, since)
+    ]
     for code in (*CODES, "NVDA", "AMD", "NONE.O"):
         for by in PERIODS:
             rows = cache.ticker_trend(code, None, by, date(1969, 12, 1), date(2024, 5, 31))
@@ -152,6 +184,7 @@ def test_the_day_rows_equal_the_group_by_after_adds_changes_and_removals(
             try:
                 assert conn.execute("SELECT value FROM meta WHERE key = 'ticker_days'").fetchone()
                 assert _table(conn) == _group_by(conn)
+                assert _totals(conn) == _sums(_group_by(conn))
             finally:
                 conn.close()
         _same_answers_as_the_joins(cache)

@@ -113,7 +113,8 @@ def _record(row: TickerSummary) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise UsageError("tickertape: --limit must be 0 or more")
-    compiled = compile_from_args(args.query)
+    # No query: the per-day ticker counts answer (core/index/ticker_days.py).
+    compiled = compile_from_args(args.query) if args.query.strip() else None
     cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     code = normalise_ticker(args.ticker)
     if code is None:
         raise UsageError(f"tickertape: {args.ticker!r} is not a ticker (try NVDA.O or NVDA)")
-    compiled = compile_from_args(args.query)
+    # No query: the per-day ticker counts answer (core/index/ticker_days.py).
+    compiled = compile_from_args(args.query) if args.query.strip() else None
     cache = open_path(args.path, full=args.refresh)
     try:
         report_problems(cache.problems(), quiet=args.quiet)

@@ -86,12 +86,11 @@ def ticker_stats(conn: sqlite3.Connection, derived: Derived) -> dict[str, tuple[
     else +1/0/-1 from its direction; articles with none are left out.
     """
     if derived.ticker_stats is None and meta_int(conn, TICKER_DAYS_KEY) == 1:
-        # Sums of the per-day rows (core/index/ticker_days.py), when they are complete.
+        # The per-ticker totals (core/index/ticker_days.py), when they are complete.
         derived.ticker_stats = {
             code: (int(n), float(total) / scored if scored else None)
             for code, n, total, scored in conn.execute(
-                "SELECT code, sum(articles), total(score_sum), sum(scored) FROM ticker_days "
-                "WHERE bare = 0 GROUP BY code"
+                "SELECT code, articles, score_sum, scored FROM ticker_totals WHERE bare = 0"
             )
         }
     if derived.ticker_stats is None:

@@ -40,15 +40,15 @@ from typing import TYPE_CHECKING
 
 from tickertape.core import sqlite, stories
 from tickertape.core.article import Article, Problem
-from tickertape.core.index import aggregate, articles, build, freshness, rows, select, ticker_stats
+from tickertape.core.index import aggregate, articles, freshness, rows, select, ticker_stats
 from tickertape.core.index.aggregate import Facets
-from tickertape.core.index.build import RefreshProgress, RefreshStats
 from tickertape.core.index.rows import ArticleRow
 from tickertape.core.index.schema import CacheDamaged, Unusable, connect, meta_int, prepare
 from tickertape.core.index.select import SORT_KEYS, Derived
 from tickertape.core.index.ticker_stats import Period, TickerSummary, WatchFigures
 
 if TYPE_CHECKING:
+    from tickertape.core.index.build import RefreshProgress, RefreshStats
     from tickertape.core.query import CompiledQuery
 
 
@@ -110,7 +110,7 @@ class IndexCache:
             conn = _open_or_rebuild(directory / name, root_text, notices)
         except (OSError, sqlite3.Error, Unusable) as error:
             temp_dir = Path(tempfile.mkdtemp(prefix="tickertape-cache-"))
-            why = build.reason(error)
+            why = _reason(error)
             if isinstance(error, FileExistsError) or (
                 directory.exists() and not directory.is_dir()
             ):
@@ -141,7 +141,7 @@ class IndexCache:
                 return
             except sqlite3.Error as error:
                 self.notices.append(
-                    f"Read and starred flags are unavailable ({build.reason(error)})."
+                    f"Read and starred flags are unavailable ({_reason(error)})."
                 )
                 for view in ("flag_read", "flag_starred"):
                     with contextlib.suppress(sqlite3.Error):
@@ -181,7 +181,7 @@ class IndexCache:
             yield
         except sqlite3.DatabaseError as error:
             if sqlite.is_damaged(error):
-                raise CacheDamaged(build.reason(error), self.db_path) from error
+                raise CacheDamaged(_reason(error), self.db_path) from error
             raise
         except CacheDamaged as error:
             error.db_path = self.db_path
@@ -217,6 +217,8 @@ class IndexCache:
         # landed; the times kept from the last whole refresh then only make the next
         # quick check ask for a refresh, which is right.
         shot = freshness.snapshot(self.root) if only is None else None
+        from tickertape.core.index import build
+
         counts = build.refresh(
             self.db_path, self.root, progress=progress, cancel=cancel,
             notices=self.notices, rebuild=self.rebuild, wait=wait, only=only,
@@ -226,7 +228,7 @@ class IndexCache:
         with self._reading():
             total = self.count()
             problems = len(self.problems())
-        return RefreshStats(
+        return build.RefreshStats(
             total, counts.added, counts.changed, counts.removed, problems,
             time.perf_counter() - started, counts.full,
         )  # fmt: skip
@@ -563,5 +565,13 @@ def _unusable_reason(error: BaseException) -> str:
     if isinstance(error, Unusable):
         return str(error)
     if isinstance(error, sqlite3.Error) and sqlite.is_damaged(error):
-        return f"is damaged ({build.reason(error)})"
-    return f"could not be used ({build.reason(error)})"
+        return f"is damaged ({_reason(error)})"
+    return f"could not be used ({_reason(error)})"
+
+
+def _reason(error: BaseException) -> str:
+    """:func:`build.reason`, imported when needed: the refresh's module (process pool,
+    file readers) is not loaded by a command the cache answers without one."""
+    from tickertape.core.index.build import reason
+
+    return reason(error)

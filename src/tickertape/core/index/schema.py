@@ -29,8 +29,8 @@ from tickertape.core import sqlite, stories
 # 6: the tickers table says how each ticker was found (link, symbol, name, given).
 # 7: details.lead, the first body line of an article with no title and no summary.
 # 8: story clusters (core/stories.py): signatures, band keys and members.
-# 9: ticker_days, per-ticker per-day counts for the desk (core/index/ticker_days.py),
-#    and an index of details.added.
+# 9: ticker_days and ticker_totals, per-ticker counts for the desk
+#    (core/index/ticker_days.py), and an index of details.added.
 SCHEMA_VERSION: Final = 9
 TICKER_DAYS_KEY: Final = "ticker_days"
 """meta key: 1 when ``ticker_days`` counts every article, 0 during a first build."""
@@ -119,10 +119,18 @@ _SCHEMA: Final = (
         PRIMARY KEY (bare, code, day)
     ) WITHOUT ROWID""",
     "CREATE INDEX ticker_days_day ON ticker_days(day)",
+    # The sums of every code's ticker_days rows (the whole-index ``tickers``).
+    """CREATE TABLE ticker_totals(
+        bare INTEGER NOT NULL, code TEXT NOT NULL,
+        articles INTEGER NOT NULL, positive INTEGER NOT NULL, negative INTEGER NOT NULL,
+        neutral INTEGER NOT NULL, score_sum REAL NOT NULL, scored INTEGER NOT NULL,
+        first INTEGER, last INTEGER,
+        PRIMARY KEY (bare, code)
+    ) WITHOUT ROWID""",
 )
 _TABLES: Final = frozenset(
     {"meta", "files", "articles", "details", "tickers", "fts", "problems", "orders"}
-) | stories.TABLES | {"ticker_days"}
+) | stories.TABLES | {"ticker_days", "ticker_totals"}
 
 # Natural order of each sort key as SQL terms (expression, descending?), ties by date
 # (newest first) then id. NULLs sort lowest in SQLite, so "DESC" puts them last.

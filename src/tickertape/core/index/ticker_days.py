@@ -14,7 +14,8 @@ score, else +1/0/-1 from its direction; the rows keep the sum and how many were 
 
 The rows are maintained by the refresh in the transactions that change ``articles``:
 the days an added or removed article falls on are counted again from the base tables
-(:func:`recount`). A first build bulk-loads without them and counts everything once at
+(:func:`recount`), and ``ticker_totals`` (one row per key, the sums of its days) again
+for the keys those days hold. A first build bulk-loads without them and counts everything once at
 the end (:func:`rebuild`); until then ``meta.ticker_days`` is 0 and readers use the
 joins (:func:`ready`).
 """
@@ -58,6 +59,13 @@ def _insert_sql(column: str, where: str) -> str:
     )
 
 
+_TOTALS_SQL: Final = (
+    "INSERT INTO ticker_totals(bare, code, articles, positive, negative, neutral, score_sum, "
+    "scored, first, last) SELECT bare, code, sum(articles), sum(positive), sum(negative), "
+    "sum(neutral), total(score_sum), sum(scored), min(first), max(last) FROM ticker_days"
+)
+
+
 def ready(conn: sqlite3.Connection) -> bool:
     """Whether the rows are complete (not during or after an unfinished first build)."""
     return meta_int(conn, META_KEY) == 1
@@ -73,6 +81,8 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM ticker_days")
     for column in ("code", "base"):
         conn.execute(_insert_sql(column, "1"))
+    conn.execute("DELETE FROM ticker_totals")
+    conn.execute(f"{_TOTALS_SQL} GROUP BY bare, code")
     set_meta(conn, META_KEY, 1)
 
 
@@ -102,7 +112,10 @@ def recount(conn: sqlite3.Connection, days: Iterable[str]) -> None:
         rebuild(conn)
         return
     params: tuple[object, ...]
+    keys: set[tuple[int, str]] = set()
+    held = "SELECT DISTINCT bare, code FROM ticker_days WHERE day = ?"
     for day in wanted:
+        keys.update(conn.execute(held, (day,)))
         conn.execute("DELETE FROM ticker_days WHERE day = ?", (day,))
         if day == "":
             where, params = "a.published IS NULL", ()
@@ -115,3 +128,9 @@ def recount(conn: sqlite3.Connection, days: Iterable[str]) -> None:
             params = (start - _SECOND_MS, start + _DAY_MS + _SECOND_MS, day)
         for column in ("code", "base"):
             conn.execute(_insert_sql(column, where), params)
+        keys.update(conn.execute(held, (day,)))
+    for bare, code in keys:
+        conn.execute("DELETE FROM ticker_totals WHERE bare = ? AND code = ?", (bare, code))
+        conn.execute(
+            f"{_TOTALS_SQL} WHERE bare = ? AND code = ? GROUP BY bare, code", (bare, code)
+        )

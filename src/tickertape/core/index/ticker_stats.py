@@ -151,11 +151,17 @@ def summaries(
 
 
 def _day_summaries(conn: sqlite3.Connection, since: str | None) -> list[TickerSummary]:
-    where, params = ("", ()) if since is None else (" AND day >= ?", (since,))
-    sql = (
-        f"SELECT code, {_DAY_COUNTS_SQL}, min(first), max(last) FROM ticker_days "
-        f"WHERE bare = 0{where} GROUP BY code"
+    sql = (  # the whole index: one row a code, the sums of its days
+        "SELECT code, articles, positive, negative, neutral, score_sum, scored, first, last "
+        "FROM ticker_totals WHERE bare = 0"
     )
+    params: tuple[object, ...] = ()
+    if since is not None:
+        sql = (
+            f"SELECT code, {_DAY_COUNTS_SQL}, min(first), max(last) FROM ticker_days "
+            "WHERE bare = 0 AND day >= ? GROUP BY code"
+        )
+        params = (since,)
     found = [
         TickerSummary(
             str(code), int(n), int(pos), int(neg), int(neu), _mean(score_sum, scored),
