@@ -67,7 +67,7 @@ def add_query_arguments(
 
 def query_epilog() -> str:
     """The query language's reference, for the end of ``--help``."""
-    from tickertape.core.query import QUERY_HELP
+    from tickertape.core.query_help import QUERY_HELP
 
     return "The query language (-q):\n\n" + QUERY_HELP
 

@@ -17,8 +17,6 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "tickertape"
 CACHE_DIR_ENV = "TICKERTAPE_CACHE_DIR"
 DATA_DIR_ENV = "TICKERTAPE_DATA_DIR"
@@ -42,16 +40,22 @@ def _from_env(name: str) -> Path | None:
 
 def cache_dir() -> Path:
     """The directory for rebuildable data: one SQLite cache per index. Not created here."""
+    import platformdirs  # when needed: it loads tempfile, shutil and zlib (40 ms here)
+
     return _from_env(CACHE_DIR_ENV) or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:
     """The directory for the user's own data (flags, views, history). Not created here."""
+    import platformdirs
+
     return _from_env(DATA_DIR_ENV) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
     """The directory for the user's settings files (the key map). Not created here."""
+    import platformdirs
+
     return _from_env(CONFIG_DIR_ENV) or Path(
         platformdirs.user_config_dir(APP_NAME, appauthor=False)
     )
