@@ -110,3 +110,33 @@ def test_a_build_with_the_process_pool_indexes_everything(
         # automerge is back to its default once the full-text phase is over.
         assert db.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone() == (4,)
         db.close()
+
+
+def test_a_refresh_merging_the_files_table_a_page_at_a_time_finds_every_change(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refresh walks the folder and reads ``files`` in the same path order a few
+    rows at a time; names that sort differently as paths and as folders (``a-c`` and
+    ``a/``, ``a0``) and changes on page edges are all found."""
+    monkeypatch.setattr(index_build, "_KNOWN_PAGE", 3)
+    root = tmp_path / "index"
+    rels = ["a/1.txt", "a/2.txt", "a-c/1.txt", "a0.txt", "a.txt", "b/x/1.txt", "b/y.txt"]
+    rels += [f"c/{n:02d}.txt" for n in range(10)]
+    for n, rel in enumerate(rels):
+        write(root, rel, article_text(f"title {n}", published=_dated(n)))
+    with IndexCache.open(root, cache_dir=cache_dir) as cache:
+        first = cache.refresh()
+        assert (first.added, first.changed, first.removed) == (len(rels), 0, 0)
+        unchanged = cache.refresh()
+        assert (unchanged.added, unchanged.changed, unchanged.removed) == (0, 0, 0)
+        (root / "a-c/1.txt").unlink()  # removed
+        (root / "c/04.txt").rename(root / "c/04b.txt")  # renamed: one gone, one new
+        write(root, "a0.txt", article_text("a0 rewritten, longer than before"))  # changed
+        write(root, "c/09.txt", article_text("the last one, rewritten and longer"))
+        write(root, "a/0.txt", article_text("new first"))  # added
+        stats = cache.refresh()
+        assert (stats.added, stats.changed, stats.removed) == (2, 2, 2)
+        titles = {r[0] for r in _db(cache).execute("SELECT title FROM details")}
+        assert {"new first", "a0 rewritten, longer than before", "title 11"} <= titles
+        assert "title 2" not in titles  # a-c/1.txt
+        assert stats.articles == len(rels)

@@ -60,6 +60,8 @@ FTS_HASH_BYTES: Final = 32 * 1024 * 1024
 # Below this many files to read, a process pool costs more to start than it saves.
 POOL_MIN_FILES: Final = 3000
 _TASK_FILES: Final = 250
+_KNOWN_PAGE: Final = 5000
+"""Rows of ``files`` read at a time by a refresh's merge with the walk."""
 _IN_FLIGHT: Final = 6
 _FTS_STALE_MIN: Final = 5000
 # The builder's WAL auto-checkpoint (pages): a checkpoint copies the pages again, so
@@ -383,9 +385,11 @@ class Refresher:
 
     def run(self) -> Counts:
         try:
-            entries, scan_problems = self._scan()
-            todo = self._diff(entries, scan_problems)
-            del entries
+            if self.only is None:
+                todo = self._scan_diff()
+            else:
+                self.progress("scanning", 0, None)
+                todo = self._diff(self.only)
             before = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()
             if not self.cancelled():
                 self._read(todo)
@@ -429,26 +433,73 @@ class Refresher:
 
     # -- phase 1: scanning ------------------------------------------------------
 
-    def _scan(self) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    def _scan_diff(self) -> list[tuple[str, int, int]]:
+        """Walk the whole index and compare it with ``files`` as it goes; delete what is
+        gone or changed, and return the files to read, in path order.
+
+        Streams: the walk yields files in sorted path order, directory by directory, and
+        ``files`` is read in the same order a page at a time (a merge), so neither the
+        whole file list nor the table is held, only the files to read and those gone or
+        changed (at 100k files the list, the table as a dict and a set of seen names
+        were about 50 MB of the reader's peak).
+        """
         from tickertape.core.scan import scan_index
 
+        known = self._known_files()
+        current = next(known, None)
         # Plain tuples, not FileEntry objects: at a million files the difference is
         # hundreds of megabytes.
-        entries: list[tuple[str, int, int]] = []
-        problems: list[Problem] = []
+        todo: list[tuple[str, int, int]] = []
+        changed: list[str] = []
+        removed: list[str] = []
+        scan_problems: list[Problem] = []
+        scanned = 0
         self.progress("scanning", 0, None)
-        if self.only is not None:
-            return self._stat_only(self.only), problems
         for item in scan_index(self.root):
             if isinstance(item, Problem):
-                problems.append(item)
+                scan_problems.append(item)
+                continue
+            rel = item.rel
+            while current is not None and current[0] < rel:
+                removed.append(current[0])
+                current = next(known, None)
+            if current is not None and current[0] == rel:
+                if current[1] != item.size or current[2] != item.mtime_ns:
+                    todo.append((rel, item.size, item.mtime_ns))
+                    changed.append(rel)
+                    self.counts.changed += 1
+                current = next(known, None)
             else:
-                entries.append((item.rel, item.size, item.mtime_ns))
-                if len(entries) % 5000 == 0:
-                    self.progress("scanning", len(entries), None)
-                    if self.cancelled():
-                        break
-        return entries, problems
+                todo.append((rel, item.size, item.mtime_ns))
+                self.counts.added += 1
+            scanned += 1
+            if scanned % 5000 == 0:
+                self.progress("scanning", scanned, None)
+                if self.cancelled():
+                    break
+        root_failed = not scanned and any(p.path == str(self.root) for p in scan_problems)
+        if root_failed or self.counts.cancelled:
+            removed = []
+        else:
+            while current is not None:
+                removed.append(current[0])
+                current = next(known, None)
+        return self._apply_diff(todo, changed, removed, scan_problems)
+
+    def _known_files(self) -> Iterator[tuple[str, int, int]]:
+        """``files`` as (rel, size, mtime_ns) in path order, a page at a time (SQLite
+        orders text by its UTF-8 bytes: the code point order the walk uses)."""
+        rows: list[tuple[str, int, int]] = self.conn.execute(
+            "SELECT rel, size, mtime_ns FROM files ORDER BY rel LIMIT ?", (_KNOWN_PAGE,)
+        ).fetchall()
+        while rows:
+            yield from rows
+            if len(rows) < _KNOWN_PAGE:
+                return
+            rows = self.conn.execute(
+                "SELECT rel, size, mtime_ns FROM files WHERE rel > ? ORDER BY rel LIMIT ?",
+                (rows[-1][0], _KNOWN_PAGE),
+            ).fetchall()
 
     def _stat_only(self, rels: Sequence[str]) -> list[tuple[str, int, int]]:
         """The regular files among ``rels`` with their size and time (the rest: gone);
@@ -482,20 +533,11 @@ class Refresher:
                 (rel, rel + "/", rel + "0"),  # "0" sorts right after "/"
             )
 
-    def _diff(
-        self, entries: list[tuple[str, int, int]], scan_problems: list[Problem]
-    ) -> list[tuple[str, int, int]]:
-        """Delete what is gone or changed; return the files to read, in path order."""
-        conn = self.conn
-        known = {
-            rel: (size, mtime)
-            for rel, size, mtime in (
-                conn.execute("SELECT rel, size, mtime_ns FROM files")
-                if self.only is None
-                else self._known_only(self.only)
-            )
-        }
-        root_failed = not entries and any(p.path == str(self.root) for p in scan_problems)
+    def _diff(self, only: Sequence[str]) -> list[tuple[str, int, int]]:
+        """The files the folder watch named (``only``): delete what is gone or changed;
+        return the files to read, in path order (a few files: held in memory)."""
+        entries = self._stat_only(only)
+        known = {rel: (size, mtime) for rel, size, mtime in self._known_only(only)}
         todo: list[tuple[str, int, int]] = []
         seen: set[str] = set()
         changed: list[str] = []
@@ -510,9 +552,18 @@ class Refresher:
                 todo.append(entry)
                 changed.append(rel)
                 self.counts.changed += 1
-        removed = (
-            [] if root_failed or self.counts.cancelled else [r for r in known if r not in seen]
-        )
+        removed = [] if self.counts.cancelled else [r for r in known if r not in seen]
+        return self._apply_diff(todo, changed, removed, [])
+
+    def _apply_diff(
+        self,
+        todo: list[tuple[str, int, int]],
+        changed: list[str],
+        removed: list[str],
+        scan_problems: list[Problem],
+    ) -> list[tuple[str, int, int]]:
+        """Delete the rows of removed and changed files, keep the scan's problems."""
+        conn = self.conn
         self.counts.removed = len(removed)
         old_problems = conn.execute(
             "SELECT rel, field, reason FROM problems WHERE kind = 'scan' ORDER BY rowid"
