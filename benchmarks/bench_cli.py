@@ -11,6 +11,9 @@ installed copy. The reader's memory is the ``VmHWM`` line of ``/proc/PID/status`
 the ``tickertape`` process itself in a 120x40 tmux pane: after the first painted row,
 after ``G g j``, and once it has been idle for two seconds (its refresh after the
 first paint included).
+Sort and reverse are timed in the same real reader: from the ``s`` or ``r`` key sent to
+the pane until the pane's list rows differ from those before them (``capture-pane``
+polled back to back, a few milliseconds a poll).
 """
 
 from __future__ import annotations
@@ -149,7 +152,7 @@ def reader_memory(corpus: Path, env: dict[str, str]) -> dict[str, float | None]:
     shell_env = " ".join(
         f"{k}={shlex.quote(v)}"
         for k, v in env.items()
-        if k.startswith(("TICKERTAPE_", "PATH", "HOME"))
+        if k.startswith(("TICKERTAPE_", "PATH", "HOME", "PYTHONPATH"))
     )
     reader = f"{shlex.quote(str(COMMAND))} {shlex.quote(str(corpus))}"
     command = f"env TERM=xterm-256color {shell_env} {reader}"
@@ -190,6 +193,73 @@ def reader_memory(corpus: Path, env: dict[str, str]) -> dict[str, float | None]:
     return out
 
 
+_ANY_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Z][a-z]{2} \d\d \d\d:\d\d\b")
+
+
+def _list_rows(screen: list[str]) -> list[str]:
+    """The lines of the list (those with a date; a test corpus may be of any year)."""
+    return [line for line in screen if _ANY_DATE.search(line)]
+
+
+def reader_sort_repaint(corpus: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median milliseconds from ``s`` (next sort key) and from ``r`` (reverse) sent to
+    the reader in tmux to its list rows repainted, once the reader is idle."""
+    socket = f"tt-bench-sort-{os.getpid()}"
+    tmux = ["tmux", "-L", socket]
+    shell_env = " ".join(
+        f"{k}={shlex.quote(v)}"
+        for k, v in env.items()
+        if k.startswith(("TICKERTAPE_", "PATH", "HOME", "PYTHONPATH"))
+    )
+    reader = f"{shlex.quote(str(COMMAND))} {shlex.quote(str(corpus))}"
+    command = f"env TERM=xterm-256color {shell_env} {reader}"
+    out: dict[str, float] = {}
+    try:
+        subprocess.run(
+            [*tmux, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
+             command],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        subprocess.run([*tmux, "set", "-g", "window-size", "manual"], capture_output=True)
+        pane = subprocess.run(
+            [*tmux, "display-message", "-p", "-t", "m", "#{pane_pid}"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        pid = reader_pid(int(pane))
+
+        def screen() -> list[str]:
+            return subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "m"], capture_output=True, text=True
+            ).stdout.splitlines()
+
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline and not _list_rows(screen()):
+            time.sleep(0.05)
+        last, still = cpu_ticks(pid), 0.0
+        while still < 2.0 and time.perf_counter() < deadline + 300:
+            time.sleep(0.5)
+            now = cpu_ticks(pid)
+            still = still + 0.5 if now - last <= 2 else 0.0
+            last = now
+        for key in ("s", "r"):
+            times: list[float] = []
+            for _ in range(runs):
+                before = _list_rows(screen())
+                began = time.perf_counter()
+                subprocess.run([*tmux, "send-keys", "-t", "m", key], check=True)
+                while time.perf_counter() - began < 3:
+                    if _list_rows(screen()) != before:
+                        times.append(time.perf_counter() - began)
+                        break  # (a sort that leaves the rows as they were is not counted)
+                time.sleep(1.6)  # the "Sorted by" notice is gone, the reader idle
+            if times:
+                out[key] = statistics.median(times) * 1000
+            print(f"{key}: {sorted(round(t * 1000, 1) for t in times)}", file=sys.stderr)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
@@ -215,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_reader and shutil.which("tmux"):
         for name, mb in reader_memory(args.corpus, env).items():
             print(f"| reader VmHWM, {name} | {'-' if mb is None else f'{mb:,.0f} MB'} |")
+        for key, median in reader_sort_repaint(args.corpus, env, args.runs * 2).items():
+            what = "s (next sort key)" if key == "s" else "r (reverse)"
+            print(f"| reader, {what} to repainted rows, tmux | {median:,.1f} ms |")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     return 0
 
