@@ -18,8 +18,10 @@ def run_reader(paths: Sequence[str]) -> int:
     Several paths are read as one index, each file's path starting with the name of
     the folder (or file) it came from.
     """
+    from tickertape.core.malloc_arenas import limit_arenas
     from tickertape.core.pg.url import is_database_url
 
+    limit_arenas()  # before the reader's worker threads start
     if any(is_database_url(path) for path in paths):
         return _run_database_reader(paths)
     roots = [index_root(path) for path in paths] or [index_root(None)]
