@@ -4,13 +4,13 @@ glibc gives each thread that allocates under contention an arena of its own (up 
 eight a core), and memory freed in one arena is not reused by another. The reader's
 workers (the refresh after the first paint, searches, counts, the folder watch) each
 left their own arena behind: its peak once idle at 100k articles was 142-153 MB with
-the default and 121 MB with two arenas (VmHWM in tmux, same machine, back to back).
+the default and 122-151 MB with two arenas (VmHWM in tmux, same machine, back to
+back, four runs each: the lower figure in half of them).
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from typing import Final
 
@@ -23,12 +23,8 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
     with another C library, nothing happens). Call before any thread starts."""
     if not sys.platform.startswith("linux"):
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+    try:  # the process's own symbols: find_library would run ldconfig at every start
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # musl and others have no mallopt
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
