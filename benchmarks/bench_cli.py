@@ -31,7 +31,6 @@ import time
 from pathlib import Path
 
 COMMAND = Path(sys.executable).with_name("tickertape")
-_ROW_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b|\b[A-Z][a-z]{2} \d\d \d\d:\d\d\b")
 
 
 def _env(cache: Path) -> dict[str, str]:
@@ -145,52 +144,59 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def reader_memory(corpus: Path, env: dict[str, str]) -> dict[str, float | None]:
-    """VmHWM of the reader in tmux: first row painted, after G g j, once idle."""
-    socket = f"tt-bench-mem-{os.getpid()}"
-    tmux = ["tmux", "-L", socket]
-    shell_env = " ".join(
-        f"{k}={shlex.quote(v)}"
-        for k, v in env.items()
-        if k.startswith(("TICKERTAPE_", "PATH", "HOME", "PYTHONPATH"))
-    )
-    reader = f"{shlex.quote(str(COMMAND))} {shlex.quote(str(corpus))}"
-    command = f"env TERM=xterm-256color {shell_env} {reader}"
-    out: dict[str, float | None] = {}
-    try:
+class _ReaderPane:
+    """The installed reader on ``corpus`` in a 120x40 pane of a private tmux server."""
+
+    def __init__(self, corpus: Path, env: dict[str, str], name: str) -> None:
+        self.tmux = ["tmux", "-L", f"tt-bench-{name}-{os.getpid()}"]
+        shell_env = " ".join(
+            f"{k}={shlex.quote(v)}"
+            for k, v in env.items()
+            if k.startswith(("TICKERTAPE_", "PATH", "HOME", "PYTHONPATH"))
+        )
+        reader = f"{shlex.quote(str(COMMAND))} {shlex.quote(str(corpus))}"
+        self.command = f"env TERM=xterm-256color {shell_env} {reader}"
+        self.pid = 0
+
+    def __enter__(self) -> _ReaderPane:
         subprocess.run(
-            [*tmux, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
-             command],
+            [*self.tmux, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "120",
+             "-y", "40", self.command],
             check=True, capture_output=True,
         )  # fmt: skip
+        subprocess.run([*self.tmux, "set", "-g", "window-size", "manual"], capture_output=True)
         pane = subprocess.run(
-            [*tmux, "display-message", "-p", "-t", "m", "#{pane_pid}"],
+            [*self.tmux, "display-message", "-p", "-t", "m", "#{pane_pid}"],
             check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
-        pid = reader_pid(int(pane))
-        deadline = time.perf_counter() + 120
-        while time.perf_counter() < deadline:
-            screen = subprocess.run(
-                [*tmux, "capture-pane", "-p", "-t", "m"], capture_output=True, text=True
-            ).stdout
-            if _ROW_DATE.search(screen):
-                break
+        self.pid = reader_pid(int(pane))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+
+    def screen(self) -> list[str]:
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", "m"], capture_output=True, text=True
+        ).stdout.splitlines()
+
+    def send(self, key: str) -> None:
+        subprocess.run([*self.tmux, "send-keys", "-t", "m", key], check=True)
+
+    def wait_for_rows(self, seconds: float = 120) -> None:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline and not _list_rows(self.screen()):
             time.sleep(0.05)
-        out["first row painted"] = vm_hwm_mb(pid)
-        for key in ("G", "g", "j"):
-            subprocess.run([*tmux, "send-keys", "-t", "m", key], check=True)
+
+    def wait_idle(self, seconds: float = 300) -> None:
+        """Until the reader has used no CPU for 2 s (its refresh and counts done)."""
+        deadline = time.perf_counter() + seconds
+        last, still = cpu_ticks(self.pid), 0.0
+        while still < 2.0 and time.perf_counter() < deadline:
             time.sleep(0.5)
-        out["after G g j"] = vm_hwm_mb(pid)
-        last, still = cpu_ticks(pid), 0.0
-        while still < 2.0 and time.perf_counter() < deadline + 300:
-            time.sleep(0.5)
-            now = cpu_ticks(pid)
+            now = cpu_ticks(self.pid)
             still = still + 0.5 if now - last <= 2 else 0.0
             last = now
-        out["idle (its refresh done)"] = vm_hwm_mb(pid)
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
-    return out
 
 
 _ANY_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b|\b[A-Z][a-z]{2} \d\d \d\d:\d\d\b")
@@ -201,62 +207,42 @@ def _list_rows(screen: list[str]) -> list[str]:
     return [line for line in screen if _ANY_DATE.search(line)]
 
 
+def reader_memory(corpus: Path, env: dict[str, str]) -> dict[str, float | None]:
+    """VmHWM of the reader in tmux: first row painted, after G g j, once idle."""
+    out: dict[str, float | None] = {}
+    with _ReaderPane(corpus, env, "mem") as pane:
+        pane.wait_for_rows()
+        out["first row painted"] = vm_hwm_mb(pane.pid)
+        for key in ("G", "g", "j"):
+            pane.send(key)
+            time.sleep(0.5)
+        out["after G g j"] = vm_hwm_mb(pane.pid)
+        pane.wait_idle()
+        out["idle (its refresh done)"] = vm_hwm_mb(pane.pid)
+    return out
+
+
 def reader_sort_repaint(corpus: Path, env: dict[str, str], runs: int) -> dict[str, float]:
     """Median milliseconds from ``s`` (next sort key) and from ``r`` (reverse) sent to
     the reader in tmux to its list rows repainted, once the reader is idle."""
-    socket = f"tt-bench-sort-{os.getpid()}"
-    tmux = ["tmux", "-L", socket]
-    shell_env = " ".join(
-        f"{k}={shlex.quote(v)}"
-        for k, v in env.items()
-        if k.startswith(("TICKERTAPE_", "PATH", "HOME", "PYTHONPATH"))
-    )
-    reader = f"{shlex.quote(str(COMMAND))} {shlex.quote(str(corpus))}"
-    command = f"env TERM=xterm-256color {shell_env} {reader}"
     out: dict[str, float] = {}
-    try:
-        subprocess.run(
-            [*tmux, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
-             command],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        subprocess.run([*tmux, "set", "-g", "window-size", "manual"], capture_output=True)
-        pane = subprocess.run(
-            [*tmux, "display-message", "-p", "-t", "m", "#{pane_pid}"],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
-        pid = reader_pid(int(pane))
-
-        def screen() -> list[str]:
-            return subprocess.run(
-                [*tmux, "capture-pane", "-p", "-t", "m"], capture_output=True, text=True
-            ).stdout.splitlines()
-
-        deadline = time.perf_counter() + 120
-        while time.perf_counter() < deadline and not _list_rows(screen()):
-            time.sleep(0.05)
-        last, still = cpu_ticks(pid), 0.0
-        while still < 2.0 and time.perf_counter() < deadline + 300:
-            time.sleep(0.5)
-            now = cpu_ticks(pid)
-            still = still + 0.5 if now - last <= 2 else 0.0
-            last = now
+    with _ReaderPane(corpus, env, "sort") as pane:
+        pane.wait_for_rows()
+        pane.wait_idle()
         for key in ("s", "r"):
             times: list[float] = []
             for _ in range(runs):
-                before = _list_rows(screen())
+                before = _list_rows(pane.screen())
                 began = time.perf_counter()
-                subprocess.run([*tmux, "send-keys", "-t", "m", key], check=True)
+                pane.send(key)
                 while time.perf_counter() - began < 3:
-                    if _list_rows(screen()) != before:
+                    if _list_rows(pane.screen()) != before:
                         times.append(time.perf_counter() - began)
                         break  # (a sort that leaves the rows as they were is not counted)
                 time.sleep(1.6)  # the "Sorted by" notice is gone, the reader idle
             if times:
                 out[key] = statistics.median(times) * 1000
             print(f"{key}: {sorted(round(t * 1000, 1) for t in times)}", file=sys.stderr)
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
     return out
 
 
