@@ -67,6 +67,17 @@ async def test_t_on_a_row_with_one_ticker_opens_its_desk(make_app: AppFactory, i
         assert len(screen.article_list.rowids) == 2
 
 
+async def test_a_desk_of_one_article_says_article_not_articles(
+    make_app: AppFactory, index: Path
+) -> None:
+    app = make_app(index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = await _open_desk(pilot, app, "j", "j", "j")  # the XOM.N article
+        assert screen.code == "XOM.N"
+        assert plain(screen, "#desk-title").endswith("· 1 article")
+
+
 async def test_t_on_a_row_with_several_tickers_asks_which(
     make_app: AppFactory, index: Path
 ) -> None:

@@ -26,6 +26,7 @@ from tickertape.core.tickers import normalise_ticker
 from tickertape.desk import Desk, load_desk, shift, zoom
 from tickertape.ui.widgets.article_list import ArticleList, ListHeader
 from tickertape.ui.widgets.article_view import ArticleView
+from tickertape.ui.widgets.header import count_text
 from tickertape.ui.widgets.ticker_chart import TickerChart
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def desk_title(desk: Desk, watched: bool) -> Content:
     parts: list[tuple[str, str] | str] = [(f" {desk.code} ", _CODE_STYLE)]
     if desk.name:
         parts.append((f"  {desk.name}", "bold"))
-    parts.append((f"  · {len(desk.rowids):,} articles", "$text-muted"))
+    parts.append((f"  · {count_text(len(desk.rowids), len(desk.rowids), False)}", "$text-muted"))
     if watched:
         parts.append(("  ★ watched", "$warning"))
     return Content.assemble(*parts)
